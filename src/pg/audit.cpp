@@ -1,0 +1,452 @@
+// Audit trail: one audit_logs row per INSERT, UPDATE and DELETE on the
+// extension's tables, written by a C++ row trigger; updated_at maintenance;
+// audit_logs append-only; current_actor().
+#include "pg/audit.hpp"
+
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/row_diff.hpp"
+#include "pg/module.hpp"
+#include "pg/spi.hpp"
+
+
+namespace servicedesk::pg {
+
+namespace {
+
+Plan g_insert_audit = {
+    "INSERT INTO servicedesk.audit_logs (user_id, entity_type, entity_id, action, old_values, "
+    "new_values, ip_address) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    7,
+    {INT4OID, TEXTOID, INT4OID, TEXTOID, JSONBOID, JSONBOID, TEXTOID}};
+
+Plan g_actor_by_id = {
+    "SELECT active FROM servicedesk.users WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT4OID}};
+
+Plan g_actor_by_role = {
+    "SELECT id, active FROM servicedesk.users WHERE db_role OPERATOR(pg_catalog.=) $1", 1,
+    {NAMEOID}};
+
+// Per-statement memo of the actor: key is the transaction, statement start,
+// role and setting; the users trigger resets it.
+struct ActorMemo {
+  bool valid = false;
+  LocalTransactionId lxid = InvalidLocalTransactionId;
+  TimestampTz statement = 0;
+  Oid user = InvalidOid;
+  char setting[16] = {0};
+  std::int32_t actor = 0;
+} g_actor_memo;
+
+struct PendingComment {
+  std::int32_t service_id = 0;
+  char* comment = nullptr;  // in TopTransactionContext
+  LocalTransactionId lxid = InvalidLocalTransactionId;
+} g_pending_comment;
+
+Oid g_override_table = InvalidOid;
+const char* g_override_action = nullptr;
+
+[[noreturn]] void unknown_actor(const std::string& what, const std::string& detail) {
+  throw Error(sqlstate::kUnknownActor, what, detail,
+              "Set servicedesk.actor_id to the id of an active servicedesk.users row, or RESET it "
+              "to act as the users row whose db_role is your database role.");
+}
+
+std::int32_t lookup_actor() {
+  const char* setting = guc_actor_id;
+  if (setting != nullptr && setting[0] != '\0') {
+    long id = std::strtol(setting, nullptr, 10);
+    Datum arg = Int32GetDatum(static_cast<std::int32_t>(id));
+    std::uint64_t n;
+    {
+      AsOwner owner;
+      n = spi_run(g_actor_by_id, &arg, nullptr, true, 1);
+    }
+    if (n == 0) {
+      unknown_actor("servicedesk actor " + std::to_string(id) + " does not exist",
+                    "servicedesk.actor_id is " + std::string(setting) +
+                        ", but servicedesk.users has no row with that id.");
+    }
+    bool isnull;
+    Datum active = spi_value(0, 1, &isnull);
+    if (isnull || !DatumGetBool(active)) {
+      unknown_actor("servicedesk actor " + std::to_string(id) + " is inactive",
+                    "servicedesk.users row " + std::to_string(id) + " has active = false.");
+    }
+    return static_cast<std::int32_t>(id);
+  }
+  // The db_role mapping: current_user first, then session_user.
+  Oid roles[2] = {GetUserId(), GetSessionUserId()};
+  for (int i = 0; i < 2; ++i) {
+    if (i == 1 && roles[1] == roles[0]) break;
+    NameData name;
+    pg_call([&] { namestrcpy(&name, GetUserNameFromId(roles[i], false)); });
+    Datum arg = NameGetDatum(&name);
+    std::uint64_t n;
+    {
+      AsOwner owner;
+      n = spi_run(g_actor_by_role, &arg, nullptr, true, 1);
+    }
+    if (n == 0) continue;
+    bool isnull;
+    std::int32_t id = DatumGetInt32(spi_value(0, 1, &isnull));
+    bool active = DatumGetBool(spi_value(0, 2, &isnull));
+    if (!active) {
+      unknown_actor("servicedesk actor " + std::to_string(id) + " (database role \"" +
+                        NameStr(name) + "\") is inactive",
+                    "servicedesk.users row " + std::to_string(id) + " has active = false.");
+    }
+    return id;
+  }
+  return 0;
+}
+
+// The client address: servicedesk.client_ip, else host(inet_client_addr()),
+// else NULL (a Unix-socket connection). C-style: called under pg_call.
+char* client_address() {
+  if (guc_client_ip != nullptr && guc_client_ip[0] != '\0') return pstrdup(guc_client_ip);
+  LOCAL_FCINFO(call, 0);
+  InitFunctionCallInfoData(*call, nullptr, 0, InvalidOid, nullptr, nullptr);
+  Datum addr = inet_client_addr(call);
+  if (call->isnull) return nullptr;
+  return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(network_host, addr)));
+}
+
+// Renders one column value as a JSON fragment the way to_jsonb would.
+// C-style on purpose: may raise PostgreSQL errors; called under pg_call.
+char* render_value(Datum value, Oid typid) {
+  Oid base = getBaseType(typid);
+  switch (base) {
+    case BOOLOID:
+      return pstrdup(DatumGetBool(value) ? "true" : "false");
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+    case OIDOID: {
+      Oid out;
+      bool varlena;
+      getTypeOutputInfo(base, &out, &varlena);
+      return OidOutputFunctionCall(out, value);
+    }
+    case NUMERICOID:
+    case FLOAT4OID:
+    case FLOAT8OID: {
+      Oid out;
+      bool varlena;
+      getTypeOutputInfo(base, &out, &varlena);
+      char* s = OidOutputFunctionCall(out, value);
+      // NaN and infinities are not JSON numbers: quote them, as to_jsonb does.
+      if (strspn(s, "0123456789+-.eE") != strlen(s)) {
+        StringInfoData buf;
+        initStringInfo(&buf);
+        escape_json(&buf, s);
+        return buf.data;
+      }
+      return s;
+    }
+    case JSONOID:
+    case JSONBOID: {
+      Oid out;
+      bool varlena;
+      getTypeOutputInfo(base, &out, &varlena);
+      return OidOutputFunctionCall(out, value);
+    }
+    case DATEOID:
+    case TIMESTAMPOID:
+    case TIMESTAMPTZOID:
+    case TIMEOID:
+    case TIMETZOID: {
+      char buf[MAXDATELEN + 1];
+      JsonEncodeDateTime(buf, value, base, nullptr);
+      StringInfoData out;
+      initStringInfo(&out);
+      escape_json(&out, buf);
+      return out.data;
+    }
+    default:
+      break;
+  }
+  if (OidIsValid(get_element_type(base))) {
+    return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(array_to_json, value)));
+  }
+  Oid out;
+  bool varlena;
+  getTypeOutputInfo(base, &out, &varlena);
+  StringInfoData buf;
+  initStringInfo(&buf);
+  escape_json(&buf, OidOutputFunctionCall(out, value));
+  return buf.data;
+}
+
+// Renders every live column of a row; NULL entries are SQL NULLs.
+char** render_row(HeapTuple tuple, TupleDesc desc) {
+  char** out = static_cast<char**>(palloc0(sizeof(char*) * (desc->natts + 1)));
+  for (int i = 0; i < desc->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped) continue;
+    bool isnull;
+    Datum v = heap_getattr(tuple, i + 1, desc, &isnull);
+    out[i] = isnull ? nullptr : render_value(v, att->atttypid);
+  }
+  return out;
+}
+
+std::vector<Field> fields_of(TupleDesc desc, char** rendered) {
+  std::vector<Field> fields;
+  fields.reserve(desc->natts);
+  for (int i = 0; i < desc->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (att->attisdropped) continue;
+    Field f{NameStr(att->attname), std::nullopt};
+    if (rendered[i] != nullptr) f.json = std::string_view(rendered[i]);
+    fields.push_back(f);
+  }
+  return fields;
+}
+
+// The text of column `name` of `tuple`, or "" when NULL or missing.
+std::string_view column_json(const std::vector<Field>& fields, std::string_view name) {
+  for (const Field& f : fields) {
+    if (f.name == name) return f.json ? *f.json : std::string_view();
+  }
+  return {};
+}
+
+void write_audit(std::int32_t actor, const char* entity, std::int32_t entity_id, bool has_id,
+                 const char* action, const std::string* old_values,
+                 const std::string* new_values) {
+  const char* ip = pg_call([] { return client_address(); });
+  Datum values[7];
+  char nulls[8] = "       ";
+  values[0] = Int32GetDatum(actor);
+  if (actor == 0) nulls[0] = 'n';
+  values[1] = pg_call([&] { return PointerGetDatum(cstring_to_text(entity)); });
+  values[2] = Int32GetDatum(entity_id);
+  if (!has_id) nulls[2] = 'n';
+  values[3] = pg_call([&] { return PointerGetDatum(cstring_to_text(action)); });
+  if (old_values != nullptr) {
+    const char* s = old_values->c_str();
+    values[4] = pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(s)); });
+  } else {
+    values[4] = 0;
+    nulls[4] = 'n';
+  }
+  if (new_values != nullptr) {
+    const char* s = new_values->c_str();
+    values[5] = pg_call([&] { return DirectFunctionCall1(jsonb_in, CStringGetDatum(s)); });
+  } else {
+    values[5] = 0;
+    nulls[5] = 'n';
+  }
+  if (ip != nullptr) {
+    values[6] = pg_call([&] { return PointerGetDatum(cstring_to_text(ip)); });
+  } else {
+    values[6] = 0;
+    nulls[6] = 'n';
+  }
+  AsOwner owner;
+  spi_run(g_insert_audit, values, nulls, false);
+}
+
+const std::string_view kIgnoredColumns[] = {"updated_at"};
+
+Datum audit_row(FunctionCallInfo fcinfo) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw Error("39P01", "servicedesk._audit_row() must be called as a trigger",
+                "It was called as a plain function.",
+                "Use it only in CREATE TRIGGER ... FOR EACH ROW.");
+  }
+  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_AFTER(trig->tg_event)) {
+    throw Error("39P01", "servicedesk._audit_row() must be an AFTER ROW trigger",
+                "It was fired as a statement or BEFORE trigger.",
+                "Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.");
+  }
+  Relation rel = trig->tg_relation;
+  TupleDesc desc = RelationGetDescr(rel);
+  const char* table = RelationGetRelationName(rel);
+  const Catalog& cat = *pg_call([] { return &catalog(); });
+  Oid relid = RelationGetRelid(rel);
+  if (relid == cat.users) reset_actor_cache();
+
+  SpiSession spi;
+  std::int32_t actor = resolve_actor();
+
+  HeapTuple old_tuple = nullptr;
+  HeapTuple new_tuple = nullptr;
+  const char* action;
+  if (TRIGGER_FIRED_BY_INSERT(trig->tg_event)) {
+    new_tuple = trig->tg_trigtuple;
+    action = "insert";
+  } else if (TRIGGER_FIRED_BY_DELETE(trig->tg_event)) {
+    old_tuple = trig->tg_trigtuple;
+    action = "delete";
+  } else if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) {
+    old_tuple = trig->tg_trigtuple;
+    new_tuple = trig->tg_newtuple;
+    action = "update";
+  } else {
+    throw Error("39P01", "servicedesk._audit_row() fired for an unsupported event",
+                "Only INSERT, UPDATE and DELETE are audited.",
+                "Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.");
+  }
+
+  char** old_rendered = old_tuple ? pg_call([&] { return render_row(old_tuple, desc); }) : nullptr;
+  char** new_rendered = new_tuple ? pg_call([&] { return render_row(new_tuple, desc); }) : nullptr;
+  std::vector<Field> old_fields = old_rendered ? fields_of(desc, old_rendered) : std::vector<Field>{};
+  std::vector<Field> new_fields = new_rendered ? fields_of(desc, new_rendered) : std::vector<Field>{};
+  const std::vector<Field>& any_fields = new_tuple ? new_fields : old_fields;
+
+  std::string_view id_text = column_json(any_fields, "id");
+  std::int32_t entity_id = 0;
+  bool has_id = !id_text.empty();
+  if (has_id) entity_id = static_cast<std::int32_t>(std::strtol(std::string(id_text).c_str(), nullptr, 10));
+
+  std::string old_values;
+  std::string new_values;
+  const std::string* old_ptr = nullptr;
+  const std::string* new_ptr = nullptr;
+  if (old_tuple != nullptr && new_tuple != nullptr) {
+    RowDiff diff = row_diff(old_fields, new_fields, kIgnoredColumns);
+    if (diff.empty) {
+      spi.finish();
+      return PointerGetDatum(nullptr);
+    }
+    old_values = std::move(diff.old_values);
+    new_values = std::move(diff.new_values);
+    if (relid == cat.services &&
+        column_json(old_fields, "current_stage_id") != column_json(new_fields, "current_stage_id")) {
+      action = "transition";
+      if (g_pending_comment.comment != nullptr && g_pending_comment.service_id == entity_id &&
+          g_pending_comment.lxid == MyProc->lxid) {
+        new_values.pop_back();  // the closing brace
+        new_values += ", \"comment\": ";
+        append_json_string(new_values, g_pending_comment.comment);
+        new_values += "}";
+        g_pending_comment.comment = nullptr;
+      }
+    } else if (relid == cat.approvals &&
+               column_json(old_fields, "status") != column_json(new_fields, "status")) {
+      std::string_view st = column_json(new_fields, "status");
+      if (st == "\"approved\"") action = "approve";
+      if (st == "\"rejected\"") action = "reject";
+    }
+    if (g_override_action != nullptr && g_override_table == relid) action = g_override_action;
+    old_ptr = &old_values;
+    new_ptr = &new_values;
+  } else if (new_tuple != nullptr) {
+    new_values = row_object(new_fields);
+    new_ptr = &new_values;
+    if (g_override_action != nullptr && g_override_table == relid) action = g_override_action;
+  } else {
+    old_values = row_object(old_fields);
+    old_ptr = &old_values;
+  }
+  write_audit(actor, table, entity_id, has_id, action, old_ptr, new_ptr);
+  spi.finish();
+  return PointerGetDatum(nullptr);
+}
+
+}  // namespace
+
+std::int32_t resolve_actor() {
+  Oid user = GetUserId();
+  const char* setting = guc_actor_id != nullptr ? guc_actor_id : "";
+  LocalTransactionId lxid = MyProc->lxid;
+  TimestampTz stmt = GetCurrentStatementStartTimestamp();
+  ActorMemo& m = g_actor_memo;
+  if (m.valid && m.lxid == lxid && m.statement == stmt && m.user == user &&
+      std::strncmp(m.setting, setting, sizeof(m.setting)) == 0) {
+    return m.actor;
+  }
+  m.valid = false;
+  std::int32_t actor = lookup_actor();
+  m.lxid = lxid;
+  m.statement = stmt;
+  m.user = user;
+  std::strncpy(m.setting, setting, sizeof(m.setting) - 1);
+  m.setting[sizeof(m.setting) - 1] = '\0';
+  m.actor = actor;
+  m.valid = true;
+  return actor;
+}
+
+void reset_actor_cache() { g_actor_memo.valid = false; }
+
+void set_transition_comment(std::int32_t service_id, const char* comment) {
+  g_pending_comment.comment =
+      comment == nullptr ? nullptr : MemoryContextStrdup(TopTransactionContext, comment);
+  g_pending_comment.service_id = service_id;
+  g_pending_comment.lxid = MyProc->lxid;
+}
+
+ActionOverride::ActionOverride(Oid table, const char* action)
+    : saved_table_(g_override_table), saved_action_(g_override_action) {
+  g_override_table = table;
+  g_override_action = action;
+}
+
+ActionOverride::~ActionOverride() {
+  g_override_table = saved_table_;
+  g_override_action = saved_action_;
+}
+
+}  // namespace servicedesk::pg
+
+using servicedesk::Error;
+using servicedesk::pg::guard;
+
+SD_FUNCTION(sd_audit_row) { return servicedesk::pg::audit_row(fcinfo); }
+
+SD_FUNCTION(sd_current_actor) {
+  servicedesk::pg::SpiSession spi;
+  std::int32_t actor = servicedesk::pg::resolve_actor();
+  spi.finish();
+  if (actor == 0) PG_RETURN_NULL();
+  PG_RETURN_INT32(actor);
+}
+
+// BEFORE UPDATE: NEW.updated_at := now(). Plain C style: no C++ objects.
+SD_FUNCTION(sd_touch_updated_at) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw Error("39P01", "servicedesk._touch_updated_at() must be called as a trigger",
+                "It was called as a plain function.", "Use it in CREATE TRIGGER ... BEFORE UPDATE.");
+  }
+  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
+      !TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) {
+    throw Error("39P01", "servicedesk._touch_updated_at() must be a BEFORE UPDATE row trigger",
+                "It was fired for another event.", "Use CREATE TRIGGER ... BEFORE UPDATE ... FOR EACH ROW.");
+  }
+  Relation rel = trig->tg_relation;
+  HeapTuple tuple = trig->tg_newtuple;
+  return servicedesk::pg::pg_call([&] {
+    TupleDesc desc = RelationGetDescr(rel);
+    int attnum = SPI_fnumber(desc, "updated_at");
+    if (attnum <= 0) return PointerGetDatum(tuple);
+    int cols[1] = {attnum};
+    Datum vals[1] = {TimestampTzGetDatum(GetCurrentTransactionStartTimestamp())};
+    bool nulls[1] = {false};
+    return PointerGetDatum(heap_modify_tuple_by_cols(tuple, desc, 1, cols, vals, nulls));
+  });
+}
+
+SD_FUNCTION(sd_audit_logs_append_only) {
+  const char* op = "modify";
+  if (CALLED_AS_TRIGGER(fcinfo)) {
+    auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+    if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) op = "UPDATE";
+    if (TRIGGER_FIRED_BY_DELETE(trig->tg_event)) op = "DELETE";
+    if (TRIGGER_FIRED_BY_TRUNCATE(trig->tg_event)) op = "TRUNCATE";
+  }
+  throw Error(servicedesk::sqlstate::kImmutable,
+              std::string("cannot ") + op + " servicedesk.audit_logs: the audit trail is append-only",
+              "Rows of servicedesk.audit_logs are written by the servicedesk triggers and never "
+              "change or disappear.",
+              "Only SELECT is allowed on servicedesk.audit_logs; archive old rows with a copy, not "
+              "a DELETE.");
+}

@@ -1,0 +1,43 @@
+// SPI with plans prepared once per backend. Plans are prepared under
+// search_path = pg_catalog, pg_temp and the plan cache re-analyses them under
+// that same path, so nothing a user puts on their search_path can shadow an
+// object our SQL names. Every object in our SQL is schema-qualified anyway.
+#pragma once
+
+#include <cstdint>
+
+#include "pg/guard.hpp"
+
+namespace servicedesk::pg {
+
+struct Plan {
+  const char* sql;
+  int nargs;
+  Oid argtypes[8];
+  SPIPlanPtr plan = nullptr;
+};
+
+// Connects to SPI for the lifetime of the object. Finish happens on the
+// normal path only; after an error, transaction abort cleans SPI up.
+class SpiSession {
+ public:
+  SpiSession();
+  ~SpiSession();
+  SpiSession(const SpiSession&) = delete;
+  SpiSession& operator=(const SpiSession&) = delete;
+  void finish();  // explicit SPI_finish (throws PgError on failure)
+
+ private:
+  bool connected_ = false;
+};
+
+// Executes a plan, preparing it first if needed; returns SPI_processed.
+// nulls: SPI convention (' ' = not null, 'n' = null), may be nullptr.
+// Throws PgError on any PostgreSQL error.
+std::uint64_t spi_run(Plan& plan, const Datum* values, const char* nulls, bool read_only,
+                      long max_rows = 0);
+
+// Column `col` (1-based) of row `row` of the last result; *isnull set.
+Datum spi_value(std::uint64_t row, int col, bool* isnull);
+
+}  // namespace servicedesk::pg
