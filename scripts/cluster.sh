@@ -22,6 +22,7 @@ start_cluster() {
   local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
   opts+=" -c shared_preload_libraries=servicedesk -c log_min_messages=warning"
   for o in "$@"; do opts+=" -c $o"; done
+  echo "$opts" >"$dir/server.opts"
   as_pg "$PGBIN/pg_ctl" -D "$dir/data" -l "$SD_LOG" -o "$opts" -w -t 60 start >/dev/null \
     || { cat "$SD_LOG"; return 1; }
   export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres SD_LOG SD_CLUSTER_DIR
@@ -30,7 +31,8 @@ start_cluster() {
 restart_cluster() {
   local mode=${1:-fast}
   as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -m "$mode" -w stop >/dev/null || true
-  as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -l "$SD_LOG" -w -t 60 start >/dev/null
+  as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -l "$SD_LOG" -o "$(cat "$SD_CLUSTER_DIR/server.opts")" \
+    -w -t 60 start >/dev/null
 }
 
 stop_cluster() {

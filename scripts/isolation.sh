@@ -10,7 +10,7 @@ for f in test/isolation/specs/*.spec; do specs+=("$(basename "$f" .spec)"); done
 out=test/isolation/output_iso
 rm -rf "$out"; mkdir -p "$out"
 [[ $(id -u) -eq 0 ]] && chmod -R a+rwX test/isolation
-"$regress" --use-existing --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
+"$regress" --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" \
   --dbname=isolation_regression --load-extension=servicedesk \
   --inputdir=test/isolation --outputdir="$out" --bindir="$(pg_config --bindir)" "${specs[@]}"
 rc=$?

@@ -146,6 +146,8 @@ CREATE TABLE servicedesk.approvals (
   decision_at       timestamptz,
   due_date          timestamptz,
   created_at        timestamptz DEFAULT CURRENT_TIMESTAMP,
+  round             integer NOT NULL DEFAULT 1,
+  overdue_reported_at timestamptz,
   CONSTRAINT approvals_status_check CHECK (status IN ('pending', 'approved', 'rejected', 'cancelled'))
 );
 COMMENT ON TABLE servicedesk.approvals IS 'One row per approver of a request at an approval stage.';
@@ -158,6 +160,8 @@ COMMENT ON COLUMN servicedesk.approvals.comment IS 'The approver''s comment.';
 COMMENT ON COLUMN servicedesk.approvals.decision_at IS 'When the decision was made.';
 COMMENT ON COLUMN servicedesk.approvals.due_date IS 'Deadline in business time (NULL: none).';
 COMMENT ON COLUMN servicedesk.approvals.created_at IS 'When the approval was requested.';
+COMMENT ON COLUMN servicedesk.approvals.round IS 'Which entry into the stage this approval belongs to (1 for the first); the policy counts the latest round.';
+COMMENT ON COLUMN servicedesk.approvals.overdue_reported_at IS 'When sla_sweep reported it overdue (approval_overdue event).';
 
 CREATE TABLE servicedesk.sla_tracking (
   id                  serial PRIMARY KEY,
@@ -176,7 +180,8 @@ CREATE TABLE servicedesk.sla_tracking (
   response_breached   boolean NOT NULL DEFAULT false,
   resolution_breached boolean NOT NULL DEFAULT false,
   started_at          timestamptz,
-  paused_seconds      bigint NOT NULL DEFAULT 0,
+  paused_work         interval NOT NULL DEFAULT '0',
+  next_check_at       timestamptz,
   CONSTRAINT sla_tracking_status_check CHECK (status IN ('active', 'paused', 'completed', 'cancelled'))
 );
 COMMENT ON TABLE servicedesk.sla_tracking IS 'SLA clock state of a request.';
@@ -196,7 +201,8 @@ COMMENT ON COLUMN servicedesk.sla_tracking.paused_at IS 'When the clock was paus
 COMMENT ON COLUMN servicedesk.sla_tracking.response_breached IS 'The response deadline passed before a response.';
 COMMENT ON COLUMN servicedesk.sla_tracking.resolution_breached IS 'The resolution deadline passed before resolution.';
 COMMENT ON COLUMN servicedesk.sla_tracking.started_at IS 'When the clock started (the request''s created_at).';
-COMMENT ON COLUMN servicedesk.sla_tracking.paused_seconds IS 'Working seconds spent paused so far.';
+COMMENT ON COLUMN servicedesk.sla_tracking.paused_work IS 'Working time spent paused (or resolved before a reopen) so far.';
+COMMENT ON COLUMN servicedesk.sla_tracking.next_check_at IS 'Earliest instant sla_sweep has something to do for this row (NULL: nothing); indexed.';
 
 CREATE TABLE servicedesk.sla_escalations (
   id              serial PRIMARY KEY,
@@ -249,6 +255,7 @@ CREATE INDEX idx_audit_logs_entity ON servicedesk.audit_logs (entity_type, entit
 CREATE INDEX idx_services_assignee ON servicedesk.services (assignee_id);
 CREATE INDEX idx_approvals_approver_pending ON servicedesk.approvals (approver_id) WHERE status = 'pending';
 CREATE INDEX idx_workflows_name ON servicedesk.workflows (name, version);
+CREATE INDEX idx_sla_tracking_due ON servicedesk.sla_tracking (next_check_at) WHERE status = 'active';
 
 -------------------------------------------------------------------------------
 -- pg_dump keeps the rows and sequence positions of every table
@@ -328,3 +335,187 @@ CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON servicedesk.sla_trac
   FOR EACH ROW EXECUTE FUNCTION servicedesk._audit_row();
 CREATE TRIGGER zz_audit AFTER INSERT OR UPDATE OR DELETE ON servicedesk.sla_escalations
   FOR EACH ROW EXECUTE FUNCTION servicedesk._audit_row();
+
+-------------------------------------------------------------------------------
+-- Workflows (C++: src/core/workflow.cpp, src/pg/workflows.cpp, services.cpp)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION servicedesk._workflows_before() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_workflows_before';
+COMMENT ON FUNCTION servicedesk._workflows_before() IS
+  'Validates workflow definitions (SD001) and freezes versions in use (SD008).';
+
+CREATE FUNCTION servicedesk._invalidate_caches() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_invalidate_caches';
+COMMENT ON FUNCTION servicedesk._invalidate_caches() IS
+  'Statement trigger: every backend drops its compiled workflows, calendars and SLAs of this table.';
+
+CREATE FUNCTION servicedesk._services_before() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_services_before';
+COMMENT ON FUNCTION servicedesk._services_before() IS
+  'Picks the workflow and SLA of a new request; enforces transitions on UPDATE (SD002-SD005, SD008, SD010).';
+
+CREATE FUNCTION servicedesk._services_after() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_services_after';
+COMMENT ON FUNCTION servicedesk._services_after() IS
+  'Effects of creating and moving a request: SLA clock, approvals, events.';
+
+CREATE TRIGGER workflows_validate BEFORE INSERT OR UPDATE ON servicedesk.workflows
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._workflows_before();
+CREATE TRIGGER workflows_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON servicedesk.workflows
+  FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();
+CREATE TRIGGER services_enforce BEFORE INSERT OR UPDATE ON servicedesk.services
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._services_before();
+-- After zz_audit, so a transition's audit row precedes the rows it causes.
+CREATE TRIGGER zzz_effects AFTER INSERT OR UPDATE ON servicedesk.services
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._services_after();
+
+CREATE FUNCTION servicedesk.validate_workflow(stages jsonb, transitions jsonb)
+  RETURNS TABLE (path text, message text)
+  LANGUAGE c IMMUTABLE PARALLEL SAFE
+  AS 'MODULE_PATHNAME', 'sd_validate_workflow';
+COMMENT ON FUNCTION servicedesk.validate_workflow(jsonb, jsonb) IS
+  'Every problem of a workflow definition, each with its JSON path; no rows when valid.';
+
+CREATE FUNCTION servicedesk.workflow_graph(workflow_id integer, format text DEFAULT 'mermaid')
+  RETURNS text
+  LANGUAGE c STABLE
+  AS 'MODULE_PATHNAME', 'sd_workflow_graph';
+COMMENT ON FUNCTION servicedesk.workflow_graph(integer, text) IS
+  'The workflow version as a Mermaid state diagram or Graphviz DOT (format => ''dot'').';
+
+CREATE FUNCTION servicedesk.transition(service_id integer, to_stage text, comment text DEFAULT NULL)
+  RETURNS servicedesk.services
+  LANGUAGE c VOLATILE
+  AS 'MODULE_PATHNAME', 'sd_transition';
+COMMENT ON FUNCTION servicedesk.transition(integer, text, text) IS
+  'Moves a request to a stage (an UPDATE of current_stage_id, with the same checks); the comment goes into the audit row.';
+
+CREATE FUNCTION servicedesk.available_transitions(service_id integer)
+  RETURNS TABLE (to_stage text, name text, allowed boolean, reason text)
+  LANGUAGE c STABLE
+  AS 'MODULE_PATHNAME', 'sd_available_transitions';
+COMMENT ON FUNCTION servicedesk.available_transitions(integer) IS
+  'The moves defined from the request''s current stage, whether the current actor may take each, and why not.';
+
+CREATE FUNCTION servicedesk.publish_workflow(name text, stages jsonb, transitions jsonb,
+                                             description text DEFAULT NULL,
+                                             service_type text DEFAULT NULL)
+  RETURNS integer
+  LANGUAGE plpgsql VOLATILE
+  SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+  next_version integer;
+  new_id integer;
+BEGIN
+  IF name IS NULL THEN
+    RAISE EXCEPTION 'workflow name must not be NULL' USING ERRCODE = 'SD001',
+      DETAIL = 'publish_workflow adds the next version of a named workflow.',
+      HINT = 'Pass a name, e.g. publish_workflow(''it_request'', stages, transitions).';
+  END IF;
+  -- One publisher per name at a time: versions are numbered without gaps.
+  PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('servicedesk.workflow:' OPERATOR(pg_catalog.||) name));
+  SELECT COALESCE(max(w.version), 0) OPERATOR(pg_catalog.+) 1 INTO next_version
+    FROM servicedesk.workflows w WHERE w.name OPERATOR(pg_catalog.=) publish_workflow.name;
+  INSERT INTO servicedesk.workflows (name, description, stages, transitions, version, active, service_type)
+    VALUES (publish_workflow.name, publish_workflow.description, publish_workflow.stages,
+            publish_workflow.transitions, next_version, true, publish_workflow.service_type)
+    RETURNING id INTO new_id;
+  UPDATE servicedesk.workflows w SET active = false
+    WHERE w.name OPERATOR(pg_catalog.=) publish_workflow.name
+      AND w.id OPERATOR(pg_catalog.<>) new_id AND w.active;
+  RETURN new_id;
+END
+$$;
+COMMENT ON FUNCTION servicedesk.publish_workflow(text, jsonb, jsonb, text, text) IS
+  'Adds the next version of a named workflow (validated, SD001) and deactivates the older ones; running requests stay on their version.';
+
+-------------------------------------------------------------------------------
+-- Calendars and SLAs (C++: src/core/calendar.cpp, sla_clock.cpp, src/pg/calendars.cpp, sla.cpp)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION servicedesk._calendars_validate() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_calendars_validate';
+COMMENT ON FUNCTION servicedesk._calendars_validate() IS
+  'Validates working_hours, timezone and holidays (SD007 with the JSON path).';
+
+CREATE FUNCTION servicedesk._slas_validate() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_slas_validate';
+COMMENT ON FUNCTION servicedesk._slas_validate() IS
+  'Validates escalation_rules (22023 with the JSON path).';
+
+CREATE TRIGGER calendars_validate BEFORE INSERT OR UPDATE ON servicedesk.calendars
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._calendars_validate();
+CREATE TRIGGER calendars_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON servicedesk.calendars
+  FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();
+CREATE TRIGGER slas_validate BEFORE INSERT OR UPDATE ON servicedesk.slas
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._slas_validate();
+CREATE TRIGGER slas_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON servicedesk.slas
+  FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();
+
+CREATE FUNCTION servicedesk.business_add(start timestamptz, minutes integer, calendar_id integer)
+  RETURNS timestamptz
+  LANGUAGE c STABLE PARALLEL SAFE
+  AS 'MODULE_PATHNAME', 'sd_business_add';
+COMMENT ON FUNCTION servicedesk.business_add(timestamptz, integer, integer) IS
+  'The earliest instant t >= start with minutes of working time in [start, t] on the calendar (NULL: 24x7).';
+
+CREATE FUNCTION servicedesk.business_minutes(a timestamptz, b timestamptz, calendar_id integer)
+  RETURNS integer
+  LANGUAGE c STABLE PARALLEL SAFE
+  AS 'MODULE_PATHNAME', 'sd_business_minutes';
+COMMENT ON FUNCTION servicedesk.business_minutes(timestamptz, timestamptz, integer) IS
+  'Working minutes in [a, b) on the calendar (NULL: 24x7), floored; negative when b < a.';
+
+CREATE FUNCTION servicedesk.sla_sweep(at timestamptz DEFAULT pg_catalog.now())
+  RETURNS integer
+  LANGUAGE c VOLATILE
+  AS 'MODULE_PATHNAME', 'sd_sla_sweep';
+COMMENT ON FUNCTION servicedesk.sla_sweep(timestamptz) IS
+  'Fires due escalation rules once, flags passed deadlines as breached, reports overdue approvals; returns escalations plus breaches recorded.';
+
+-------------------------------------------------------------------------------
+-- Approvals (C++: src/pg/approvals.cpp)
+-------------------------------------------------------------------------------
+
+CREATE FUNCTION servicedesk._approvals_trigger() RETURNS trigger
+  LANGUAGE c AS 'MODULE_PATHNAME', 'sd_approvals_trigger';
+COMMENT ON FUNCTION servicedesk._approvals_trigger() IS
+  'Decisions only by the approver, once (SD006); the policy evaluated under a lock on the request.';
+
+CREATE TRIGGER approvals_guard BEFORE INSERT OR UPDATE OR DELETE ON servicedesk.approvals
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._approvals_trigger();
+CREATE TRIGGER approvals_policy AFTER UPDATE ON servicedesk.approvals
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._approvals_trigger();
+
+CREATE FUNCTION servicedesk.approve(approval_id integer, comment text DEFAULT NULL)
+  RETURNS servicedesk.approvals
+  LANGUAGE c VOLATILE
+  AS 'MODULE_PATHNAME', 'sd_approve';
+COMMENT ON FUNCTION servicedesk.approve(integer, text) IS
+  'Approves as the current actor (who must be the approver); may move the request per the policy.';
+
+CREATE FUNCTION servicedesk.reject(approval_id integer, comment text DEFAULT NULL)
+  RETURNS servicedesk.approvals
+  LANGUAGE c VOLATILE
+  AS 'MODULE_PATHNAME', 'sd_reject';
+COMMENT ON FUNCTION servicedesk.reject(integer, text) IS
+  'Rejects as the current actor (who must be the approver); may move the request per the policy.';
+
+CREATE VIEW servicedesk.pending_approvals AS
+  SELECT a.id AS approval_id,
+         a.approver_id,
+         u.username AS approver,
+         a.service_id,
+         s.title,
+         a.workflow_stage_id AS stage,
+         a.created_at AS requested_at,
+         pg_catalog.now() OPERATOR(pg_catalog.-) a.created_at AS age,
+         a.due_date,
+         a.due_date OPERATOR(pg_catalog.<) pg_catalog.now() AS overdue
+    FROM servicedesk.approvals a
+    JOIN servicedesk.services s ON s.id OPERATOR(pg_catalog.=) a.service_id
+    LEFT JOIN servicedesk.users u ON u.id OPERATOR(pg_catalog.=) a.approver_id
+   WHERE a.status OPERATOR(pg_catalog.=) 'pending';
+COMMENT ON VIEW servicedesk.pending_approvals IS 'Approvers'' inbox: every pending approval with its request, age and due date.';

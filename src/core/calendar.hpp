@@ -79,7 +79,8 @@ class Calendar {
   // `holidays` need not be sorted or unique.
   static Calendar compile(std::string_view working_hours_json, std::vector<Day> holidays,
                           std::shared_ptr<const TimeZoneProvider> zone);
-  // The same from an already parsed schedule.
+  // The same from an already parsed schedule (checked the same way; touching
+  // intervals are merged). A null zone means UTC.
   static Calendar from_schedule(const WeekSchedule& schedule, std::vector<Day> holidays,
                                 std::shared_ptr<const TimeZoneProvider> zone);
   // 24x7 in UTC: working time equals elapsed time.
@@ -90,7 +91,11 @@ class Calendar {
   // Error(22023) for negative minutes, Error(22008) when the result falls
   // outside PostgreSQL's timestamp range.
   Micros add(Micros start, std::int64_t minutes) const;
-  // Working time in [a, b) in microseconds; negative when b < a.
+  // The same for an amount of working time in microseconds (SLA pauses).
+  Micros add_work(Micros start, Micros work) const;
+  // Working time in [a, b) in microseconds; negative when b < a. Instants
+  // outside the timestamp range are clamped to it; a result beyond int64
+  // (24x7 over nearly the whole range) saturates.
   Micros working_time(Micros a, Micros b) const;
   // Working minutes in [a, b), floored toward zero magnitude as SPEC says:
   // business_minutes(a, b) = floor(working_time(a,b)/1min) for a <= b, and
@@ -101,12 +106,19 @@ class Calendar {
   const WeekSchedule& schedule() const noexcept { return schedule_; }
 
  private:
+  friend struct CalendarAccess;  // the arithmetic helpers in calendar.cpp
+
   Calendar() = default;
   WeekSchedule schedule_{};
   std::vector<Day> holidays_;  // sorted, unique
   std::shared_ptr<const TimeZoneProvider> zone_;
   bool always_open_ = false;
   Micros week_work_ = 0;  // working micros in a full week without holidays
+  std::array<Micros, 7> day_work_{};     // working micros of each weekday
+  std::array<Micros, 8> week_prefix_{};  // working micros of Monday..weekday i-1
+  std::vector<Micros> holiday_prefix_;   // [i] = working micros lost to holidays_[0..i)
+  std::vector<Micros> holiday_after_;    // [i] = cumulative working time at the end of
+                                         // holidays_[i] (see calendar.cpp)
 };
 
 }  // namespace servicedesk

@@ -163,4 +163,5 @@ extern "C" void _PG_init(void) {
   servicedesk::pg::define_settings();
   CacheRegisterRelcacheCallback(servicedesk::pg::relcache_callback, 0);
   CacheRegisterSyscacheCallback(NAMESPACEOID, servicedesk::pg::namespace_callback, 0);
+  servicedesk::pg::register_caches();
 }

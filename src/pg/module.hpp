@@ -55,4 +55,7 @@ class AsOwner {
   int saved_sec_context_;
 };
 
+// Hooks every per-backend cache into relcache invalidation (workflows.cpp).
+void register_caches();
+
 }  // namespace servicedesk::pg

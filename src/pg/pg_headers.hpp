@@ -18,6 +18,8 @@ extern "C" {
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/datetime.h"
+#include "utils/datum.h"
+#include "utils/date.h"
 #include "utils/guc.h"
 #include "utils/inval.h"
 #include "utils/json.h"

@@ -13,7 +13,7 @@ namespace servicedesk::pg {
 struct Plan {
   const char* sql;
   int nargs;
-  Oid argtypes[8];
+  Oid argtypes[16];  // FUNC_MAX_ARGS-style fixed bound; nargs says how many are used
   SPIPlanPtr plan = nullptr;
 };
 

@@ -1,0 +1,588 @@
+// SLAs in the database: matching, the tracking row's clock on every move,
+// re-matching, and sla_sweep(). The clock logic itself is in
+// src/core/sla_clock.cpp; this file loads and stores its state.
+#include <cstring>
+#include <list>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/row_diff.hpp"
+#include "core/sla_clock.hpp"
+#include "pg/audit.hpp"
+#include "pg/calendars.hpp"
+#include "pg/effects.hpp"
+#include "pg/module.hpp"
+#include "pg/services.hpp"
+#include "pg/spi.hpp"
+
+namespace servicedesk::pg {
+
+namespace {
+
+// ---- SLA definitions, cached per backend ------------------------------------
+
+struct SlaDef {
+  std::int32_t id = 0;
+  bool active = false;
+  SlaTargets targets;
+  bool has_calendar = false;
+  std::int32_t calendar_id = 0;
+  std::vector<EscalationRule> rules;
+};
+
+Plan g_sla_fetch = {
+    "SELECT active, response_time, resolution_time, calendar_id, escalation_rules::text "
+    "FROM servicedesk.slas WHERE id OPERATOR(pg_catalog.=) $1",
+    1, {INT4OID}};
+
+Plan g_sla_match = {
+    "SELECT id FROM servicedesk.slas WHERE active "
+    "AND (service_type OPERATOR(pg_catalog.=) $1::pg_catalog.varchar OR service_type IS NULL) "
+    "AND (priority OPERATOR(pg_catalog.=) $2::pg_catalog.varchar OR priority IS NULL) "
+    "ORDER BY service_type IS NULL, priority IS NULL, id LIMIT 1",
+    2, {TEXTOID, TEXTOID}};
+
+struct SlaCache {
+  Oid table = InvalidOid;
+  std::unordered_map<std::int32_t, std::shared_ptr<const SlaDef>> map;
+};
+SlaCache* g_slas = nullptr;
+
+void invalidate_slas(Oid relid) {
+  if (g_slas != nullptr && (relid == InvalidOid || relid == g_slas->table)) {
+    g_slas->map.clear();
+    g_slas->table = InvalidOid;
+  }
+}
+
+std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {
+  AsOwner owner;
+  return spi_run(p, v, n, ro, max);
+}
+
+std::shared_ptr<const SlaDef> sla_def(std::int32_t id, bool must_exist = true) {
+  if (g_slas == nullptr) g_slas = new SlaCache();
+  Oid table = pg_call([] { return catalog().slas; });
+  if (g_slas->table != table) {
+    g_slas->map.clear();
+    g_slas->table = table;
+  }
+  auto it = g_slas->map.find(id);
+  if (it != g_slas->map.end()) return it->second;
+  Datum arg = Int32GetDatum(id);
+  if (run_owner(g_sla_fetch, &arg, nullptr, true, 1) == 0) {
+    if (!must_exist) return nullptr;
+    throw Error(sqlstate::kNoWorkflowOrSla, "SLA " + std::to_string(id) + " does not exist",
+                "servicedesk.slas has no row with id " + std::to_string(id) + ".",
+                "Leave sla_id NULL to match the SLA by service_type and priority, or name an "
+                "active SLA.");
+  }
+  auto def = std::make_shared<SlaDef>();
+  def->id = id;
+  bool isnull;
+  def->active = DatumGetBool(spi_value(0, 1, &isnull));
+  Datum v = spi_value(0, 2, &isnull);
+  if (!isnull) def->targets.response_minutes = DatumGetInt32(v);
+  v = spi_value(0, 3, &isnull);
+  if (!isnull) def->targets.resolution_minutes = DatumGetInt32(v);
+  v = spi_value(0, 4, &isnull);
+  def->has_calendar = !isnull;
+  if (!isnull) def->calendar_id = DatumGetInt32(v);
+  char* rules = pg_call([] {
+    bool n;
+    Datum d = spi_value(0, 5, &n);
+    return n ? static_cast<char*>(nullptr) : TextDatumGetCString(d);
+  });
+  if (rules != nullptr) {
+    std::vector<Problem> problems = parse_escalation_rules(rules, def->rules);
+    if (!problems.empty()) def->rules.clear();  // rejected on write; never half-applied
+  }
+  g_slas->map.emplace(id, def);
+  return def;
+}
+
+// ---- tracking rows ----------------------------------------------------------
+
+Plan g_tracking_load = {
+    "SELECT id, sla_id, status, started_at, response_deadline, resolution_deadline, "
+    "responded_at, resolved_at, paused_at, response_time, resolution_time, response_breached, "
+    "resolution_breached, paused_work FROM servicedesk.sla_tracking "
+    "WHERE service_id OPERATOR(pg_catalog.=) $1 ORDER BY id DESC LIMIT 1 FOR UPDATE",
+    1, {INT4OID}};
+
+Plan g_tracking_insert = {
+    "INSERT INTO servicedesk.sla_tracking (service_id, sla_id, status, started_at, "
+    "response_deadline, resolution_deadline, responded_at, resolved_at, paused_at, response_time, "
+    "resolution_time, response_breached, resolution_breached, breached, paused_work, "
+    "next_check_at, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+    "$12 OR $13, $14, $15, $4)",
+    8 + 7,
+    {}};
+
+Plan g_tracking_update = {
+    "UPDATE servicedesk.sla_tracking SET sla_id = $2, status = $3, started_at = $4, "
+    "response_deadline = $5, resolution_deadline = $6, responded_at = $7, resolved_at = $8, "
+    "paused_at = $9, response_time = $10, resolution_time = $11, response_breached = $12, "
+    "resolution_breached = $13, breached = ($12 OR $13 OR breached), paused_work = $14, "
+    "next_check_at = $15 WHERE id OPERATOR(pg_catalog.=) $1",
+    15, {}};
+
+Plan g_fired = {
+    "SELECT rule_index FROM servicedesk.sla_escalations "
+    "WHERE sla_tracking_id OPERATOR(pg_catalog.=) $1",
+    1, {INT4OID}};
+
+const Oid kTrackingTypes[15] = {INT4OID,        INT4OID,        TEXTOID,        TIMESTAMPTZOID,
+                                TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID, TIMESTAMPTZOID,
+                                TIMESTAMPTZOID, INT4OID,        INT4OID,        BOOLOID,
+                                BOOLOID,        INTERVALOID,    TIMESTAMPTZOID};
+
+void init_plans() {
+  if (g_tracking_insert.argtypes[0] == InvalidOid) {
+    for (int i = 0; i < 15; ++i) {
+      g_tracking_insert.argtypes[i] = kTrackingTypes[i];
+      g_tracking_update.argtypes[i] = kTrackingTypes[i];
+    }
+  }
+}
+
+struct Tracking {
+  std::int32_t id = 0;
+  std::int32_t sla_id = 0;
+  SlaClock clock;
+};
+
+std::optional<Micros> opt_ts(int col) {
+  bool isnull;
+  Datum d = spi_value(0, col, &isnull);
+  if (isnull) return std::nullopt;
+  return DatumGetTimestampTz(d);
+}
+
+std::optional<Tracking> load_tracking(std::int32_t service_id) {
+  Datum arg = Int32GetDatum(service_id);
+  if (run_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
+  Tracking t;
+  bool isnull;
+  t.id = DatumGetInt32(spi_value(0, 1, &isnull));
+  t.sla_id = DatumGetInt32(spi_value(0, 2, &isnull));
+  char* status = pg_call([] {
+    bool n;
+    Datum d = spi_value(0, 3, &n);
+    return n ? pstrdup("active") : TextDatumGetCString(d);
+  });
+  t.clock.status = parse_clock_status(status).value_or(ClockStatus::kActive);
+  t.clock.started_at = opt_ts(4).value_or(0);
+  t.clock.response_deadline = opt_ts(5);
+  t.clock.resolution_deadline = opt_ts(6);
+  t.clock.responded_at = opt_ts(7);
+  t.clock.resolved_at = opt_ts(8);
+  t.clock.paused_at = opt_ts(9);
+  Datum v = spi_value(0, 10, &isnull);
+  if (!isnull) t.clock.response_time = DatumGetInt32(v);
+  v = spi_value(0, 11, &isnull);
+  if (!isnull) t.clock.resolution_time = DatumGetInt32(v);
+  v = spi_value(0, 12, &isnull);
+  t.clock.response_breached = !isnull && DatumGetBool(v);
+  v = spi_value(0, 13, &isnull);
+  t.clock.resolution_breached = !isnull && DatumGetBool(v);
+  v = spi_value(0, 14, &isnull);
+  if (!isnull) {
+    const Interval* iv = DatumGetIntervalP(v);
+    t.clock.paused_work = iv->time + static_cast<Micros>(iv->day) * kMicrosPerDay;
+  }
+  return t;
+}
+
+std::vector<std::int32_t> fired_rules(std::int32_t tracking_id) {
+  Datum arg = Int32GetDatum(tracking_id);
+  std::uint64_t n = run_owner(g_fired, &arg, nullptr, true);
+  std::vector<std::int32_t> out;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    bool isnull;
+    out.push_back(DatumGetInt32(spi_value(i, 1, &isnull)));
+  }
+  return out;
+}
+
+Datum interval_datum(Micros work) {
+  return pg_call([&] {
+    auto* iv = static_cast<Interval*>(palloc0(sizeof(Interval)));
+    iv->time = work;
+    return IntervalPGetDatum(iv);
+  });
+}
+
+Datum text_d(std::string_view s) {
+  std::string copy(s);
+  const char* p = copy.c_str();
+  return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
+}
+
+std::int32_t clamp_minutes(std::int64_t m) {
+  return static_cast<std::int32_t>(std::min<std::int64_t>(m, PG_INT32_MAX));
+}
+
+// Writes the clock into the tracking row (insert when t.id == 0).
+void store_tracking(std::int32_t service_id, Tracking& t, const SlaDef& def, const Calendar& cal,
+                    const std::vector<std::int32_t>* fired) {
+  init_plans();
+  std::vector<std::int32_t> fired_now;
+  if (fired == nullptr && !def.rules.empty() && t.id != 0) {
+    fired_now = fired_rules(t.id);
+    fired = &fired_now;
+  }
+  static const std::vector<std::int32_t> kNone;
+  std::optional<Micros> next =
+      next_check(t.clock, cal, def.targets, def.rules, fired != nullptr ? *fired : kNone);
+  const SlaClock& c = t.clock;
+  Datum v[15];
+  char n[16] = "               ";
+  auto ts = [&](int i, const std::optional<Micros>& x) {
+    v[i] = x ? TimestampTzGetDatum(*x) : 0;
+    if (!x) n[i] = 'n';
+  };
+  v[0] = Int32GetDatum(t.id != 0 ? t.id : service_id);
+  v[1] = Int32GetDatum(t.sla_id);
+  v[2] = text_d(clock_status_name(c.status));
+  v[3] = TimestampTzGetDatum(c.started_at);
+  ts(4, c.response_deadline);
+  ts(5, c.resolution_deadline);
+  ts(6, c.responded_at);
+  ts(7, c.resolved_at);
+  ts(8, c.paused_at);
+  v[9] = Int32GetDatum(clamp_minutes(c.response_time.value_or(0)));
+  if (!c.response_time) n[9] = 'n';
+  v[10] = Int32GetDatum(clamp_minutes(c.resolution_time.value_or(0)));
+  if (!c.resolution_time) n[10] = 'n';
+  v[11] = BoolGetDatum(c.response_breached);
+  v[12] = BoolGetDatum(c.resolution_breached);
+  v[13] = interval_datum(c.paused_work);
+  ts(14, next);
+  AsOwner owner;
+  spi_run(t.id != 0 ? g_tracking_update : g_tracking_insert, v, n, false);
+}
+
+StageKind kind_of(const Stage& s) {
+  if (s.status == Status::kResolved || s.status == Status::kClosed) return StageKind::kResolved;
+  if (s.status == Status::kCancelled || s.status == Status::kRejected) return StageKind::kEnded;
+  if (s.sla_pause) return StageKind::kPause;
+  return StageKind::kRunning;
+}
+
+Micros now_micros() { return GetCurrentTransactionStartTimestamp(); }
+
+std::string sla_event(const char* event, std::int32_t service_id, std::int32_t tracking_id,
+                      const char* extra_key, std::string_view extra_value, std::int32_t rule) {
+  std::string p = std::string("{\"event\": \"") + event + "\", \"service_id\": " +
+                  std::to_string(service_id) + ", \"sla_tracking_id\": " +
+                  std::to_string(tracking_id);
+  if (rule >= 0) p += ", \"rule_index\": " + std::to_string(rule);
+  if (extra_key != nullptr) {
+    p += std::string(", \"") + extra_key + "\": ";
+    append_json_string(p, extra_value);
+  }
+  p += "}";
+  return p;
+}
+
+void send(const std::string& payload) {
+  const char* p = payload.c_str();
+  pg_call([&] { notify(p); });
+}
+
+}  // namespace
+
+void sla_cache_init() { on_relcache_invalidation(invalidate_slas); }
+
+std::optional<std::int32_t> match_sla(const char* service_type, const char* priority) {
+  Datum args[2];
+  char nulls[3] = "  ";
+  if (service_type != nullptr) {
+    args[0] = text_d(service_type);
+  } else {
+    args[0] = 0;
+    nulls[0] = 'n';
+  }
+  if (priority != nullptr) {
+    args[1] = text_d(priority);
+  } else {
+    args[1] = 0;
+    nulls[1] = 'n';
+  }
+  if (run_owner(g_sla_match, args, nulls, true, 1) == 0) return std::nullopt;
+  bool isnull;
+  return DatumGetInt32(spi_value(0, 1, &isnull));
+}
+
+void check_sla_usable(std::int32_t id) {
+  std::shared_ptr<const SlaDef> def = sla_def(id);
+  if (!def->active) {
+    throw Error(sqlstate::kNoWorkflowOrSla, "SLA " + std::to_string(id) + " is inactive",
+                "Requests can only be held to an active SLA.",
+                "Leave sla_id NULL to match an active SLA by service_type and priority.");
+  }
+}
+
+std::optional<std::int32_t> match_sla_for_insert(const ServiceRow& row) {
+  if (row.has_sla) {
+    check_sla_usable(row.sla_id);
+    return row.sla_id;
+  }
+  return match_sla(row.service_type, row.priority);
+}
+
+std::optional<std::int32_t> rematch_sla_for_update(const ServiceRow& old_row,
+                                                   const ServiceRow& new_row) {
+  bool sla_changed = old_row.has_sla != new_row.has_sla || old_row.sla_id != new_row.sla_id;
+  if (sla_changed) {
+    if (new_row.has_sla) check_sla_usable(new_row.sla_id);
+    return std::nullopt;  // keep what the UPDATE set
+  }
+  auto differs = [](const char* a, const char* b) {
+    if (a == nullptr || b == nullptr) return a != b;
+    return std::strcmp(a, b) != 0;
+  };
+  if (!differs(old_row.priority, new_row.priority) &&
+      !differs(old_row.service_type, new_row.service_type)) {
+    return std::nullopt;
+  }
+  std::optional<std::int32_t> m = match_sla(new_row.service_type, new_row.priority);
+  // 0 means NULL for the caller: no SLA matches any more.
+  return m.value_or(0);
+}
+
+void sla_on_created(const WorkflowVersion& wf, const ServiceRow& row) {
+  if (!row.has_sla) return;
+  std::shared_ptr<const SlaDef> def = sla_def(row.sla_id);
+  std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
+  const Stage& initial = wf.compiled->stages()[wf.compiled->initial_stage()];
+  Micros start = row.has_created_at ? row.created_at : now_micros();
+  Tracking t;
+  t.sla_id = row.sla_id;
+  t.clock = start_clock(*cal, def->targets, start, kind_of(initial));
+  store_tracking(row.id, t, *def, *cal, nullptr);
+}
+
+void sla_on_moved(const WorkflowVersion& wf, const ServiceRow& row, std::int32_t from,
+                  std::int32_t to) {
+  if (!row.has_sla || from < 0 || to < 0) return;
+  std::optional<Tracking> t = load_tracking(row.id);
+  if (!t) return;
+  std::shared_ptr<const SlaDef> def = sla_def(t->sla_id);
+  std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
+  const auto& stages = wf.compiled->stages();
+  move_clock(t->clock, *cal, kind_of(stages[from]), from == wf.compiled->initial_stage(),
+             kind_of(stages[to]), now_micros());
+  store_tracking(row.id, *t, *def, *cal, nullptr);
+}
+
+void on_sla_changed(const WorkflowVersion& wf, const ServiceRow& old_row,
+                    const ServiceRow& new_row) {
+  if (old_row.has_sla == new_row.has_sla && old_row.sla_id == new_row.sla_id) return;
+  std::optional<Tracking> t = load_tracking(new_row.id);
+  if (!new_row.has_sla) {
+    if (t && t->clock.status != ClockStatus::kCancelled) {
+      std::shared_ptr<const SlaDef> def = sla_def(t->sla_id);
+      std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
+      t->clock.status = ClockStatus::kCancelled;
+      store_tracking(new_row.id, *t, *def, *cal, nullptr);
+    }
+    return;
+  }
+  std::shared_ptr<const SlaDef> def = sla_def(new_row.sla_id);
+  std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
+  if (!t) {
+    // A request that gets an SLA only now: its clock still starts at created_at.
+    sla_on_created(wf, new_row);
+    std::optional<Tracking> fresh = load_tracking(new_row.id);
+    if (fresh) {
+      std::int32_t at = wf.compiled->find_stage(new_row.stage ? new_row.stage : "");
+      if (at >= 0 && at != wf.compiled->initial_stage()) {
+        move_clock(fresh->clock, *cal, StageKind::kRunning, true,
+                   kind_of(wf.compiled->stages()[at]), now_micros());
+        store_tracking(new_row.id, *fresh, *def, *cal, nullptr);
+      }
+    }
+    return;
+  }
+  t->sla_id = new_row.sla_id;
+  if (t->clock.status == ClockStatus::kCancelled) {
+    std::int32_t at = wf.compiled->find_stage(new_row.stage ? new_row.stage : "");
+    if (at >= 0 && kind_of(wf.compiled->stages()[at]) != StageKind::kEnded) {
+      t->clock.status = ClockStatus::kActive;
+    }
+  }
+  retarget_clock(t->clock, *cal, def->targets);
+  store_tracking(new_row.id, *t, *def, *cal, nullptr);
+}
+
+// ---- the sweep ----------------------------------------------------------------
+
+namespace {
+
+Plan g_sweep_candidates = {
+    "SELECT id, service_id FROM servicedesk.sla_tracking "
+    "WHERE status OPERATOR(pg_catalog.=) 'active' AND next_check_at OPERATOR(pg_catalog.<=) $1 "
+    "ORDER BY next_check_at",
+    1, {TIMESTAMPTZOID}};
+
+Plan g_lock_request = {
+    "SELECT id FROM servicedesk.services WHERE id OPERATOR(pg_catalog.=) $1 "
+    "FOR UPDATE SKIP LOCKED",
+    1, {INT4OID}};
+
+Plan g_fire = {
+    "INSERT INTO servicedesk.sla_escalations (sla_tracking_id, rule_index, action, fired_at) "
+    "VALUES ($1, $2, $3, $4) ON CONFLICT (sla_tracking_id, rule_index) DO NOTHING RETURNING id",
+    4, {INT4OID, INT4OID, TEXTOID, TIMESTAMPTZOID}};
+
+Plan g_set_priority = {
+    "UPDATE servicedesk.services SET priority = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
+    {INT4OID, TEXTOID}};
+
+Plan g_reassign = {
+    "UPDATE servicedesk.services SET assignee_id = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
+    {INT4OID, INT4OID}};
+
+// Sweeps one tracking row whose request this transaction has locked.
+int sweep_one(std::int32_t service_id, Micros at) {
+  std::optional<Tracking> t = load_tracking(service_id);
+  if (!t || t->clock.status != ClockStatus::kActive) return 0;
+  std::shared_ptr<const SlaDef> def = sla_def(t->sla_id);
+  std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
+  std::vector<std::int32_t> fired = fired_rules(t->id);
+  SweepDecision d = evaluate_sweep(t->clock, *cal, def->targets, def->rules, fired, at);
+  int count = 0;
+  Oid escalations = pg_call([] { return catalog().sla_escalations; });
+  Oid tracking_rel = pg_call([] { return catalog().sla_tracking; });
+  for (std::int32_t idx : d.fire) {
+    const EscalationRule& rule = def->rules[idx];
+    Datum v[4] = {Int32GetDatum(t->id), Int32GetDatum(idx), text_d(rule_action_name(rule.action)),
+                  TimestampTzGetDatum(at)};
+    std::uint64_t inserted;
+    {
+      ActionOverride audit_as(escalations, "escalate");
+      inserted = run_owner(g_fire, v, nullptr, false);
+    }
+    if (inserted == 0) continue;  // another sweep fired it first
+    fired.push_back(idx);
+    ++count;
+    if (rule.action == RuleAction::kNotify) {
+      send(sla_event("sla_warning", service_id, t->id, "target",
+                     rule.target == RuleTarget::kResponse ? "response" : "resolution", idx));
+    } else if (rule.action == RuleAction::kSetPriority) {
+      Datum args[2] = {Int32GetDatum(service_id), text_d(rule.priority)};
+      run_owner(g_set_priority, args, nullptr, false);
+    } else {
+      Datum args[2] = {Int32GetDatum(service_id), Int32GetDatum(*rule.assignee_id)};
+      run_owner(g_reassign, args, nullptr, false);
+    }
+    send(sla_event("escalation", service_id, t->id, "action", rule_action_name(rule.action), idx));
+  }
+  // An escalation may have re-matched the SLA: continue from the stored state.
+  if (!d.fire.empty()) {
+    t = load_tracking(service_id);
+    if (!t) return count;
+    def = sla_def(t->sla_id);
+    cal = calendar_for(def->has_calendar, def->calendar_id);
+    SweepDecision again = evaluate_sweep(t->clock, *cal, def->targets, def->rules, fired, at);
+    d.breach_response = again.breach_response;
+    d.breach_resolution = again.breach_resolution;
+  }
+  if (d.breach_response) {
+    t->clock.response_breached = true;
+    ++count;
+    send(sla_event("sla_breach", service_id, t->id, "target", "response", -1));
+  }
+  if (d.breach_resolution) {
+    t->clock.resolution_breached = true;
+    ++count;
+    send(sla_event("sla_breach", service_id, t->id, "target", "resolution", -1));
+  }
+  if (d.breach_response || d.breach_resolution) {
+    ActionOverride audit_as(tracking_rel, "breach");
+    store_tracking(service_id, *t, *def, *cal, &fired);
+  } else {
+    store_tracking(service_id, *t, *def, *cal, &fired);
+  }
+  return count;
+}
+
+}  // namespace
+
+}  // namespace servicedesk::pg
+
+using namespace servicedesk::pg;
+
+// sla_sweep(at timestamptz DEFAULT now()) RETURNS integer
+SD_FUNCTION(sd_sla_sweep) {
+  if (PG_ARGISNULL(0)) PG_RETURN_NULL();
+  TimestampTz at = PG_GETARG_TIMESTAMPTZ(0);
+  if (TIMESTAMP_NOT_FINITE(at)) {
+    throw servicedesk::Error(servicedesk::sqlstate::kDatetimeOverflow,
+                             "sla_sweep needs a finite instant",
+                             "at was infinity or -infinity.", "Pass now() or a finite timestamp.");
+  }
+  SpiSession spi;
+  std::uint64_t n;
+  Datum arg = TimestampTzGetDatum(at);
+  {
+    AsOwner owner;
+    n = spi_run(g_sweep_candidates, &arg, nullptr, true);
+  }
+  std::vector<std::int32_t> services;
+  services.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    bool isnull;
+    services.push_back(DatumGetInt32(spi_value(i, 2, &isnull)));
+  }
+  int total = 0;
+  for (std::int32_t sid : services) {
+    Datum id = Int32GetDatum(sid);
+    // Lock order: the request first, then its tracking row; a request someone
+    // else holds is left to the next sweep.
+    if (run_owner(g_lock_request, &id, nullptr, false, 1) == 0) continue;
+    total += sweep_one(sid, at);
+  }
+  // Approvals that became overdue since the previous sweep's horizon.
+  report_overdue_approvals(at);
+  spi.finish();
+  PG_RETURN_INT32(total);
+}
+
+// BEFORE INSERT OR UPDATE ON slas: escalation_rules must parse.
+SD_FUNCTION(sd_slas_validate) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw servicedesk::Error("39P01", "servicedesk._slas_validate() must be called as a trigger",
+                             "It was called as a plain function.",
+                             "Only the servicedesk triggers call it.");
+  }
+  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  HeapTuple tuple =
+      TRIGGER_FIRED_BY_UPDATE(trig->tg_event) ? trig->tg_newtuple : trig->tg_trigtuple;
+  TupleDesc desc = RelationGetDescr(trig->tg_relation);
+  char* rules = pg_call([&] {
+    bool isnull;
+    Datum v = heap_getattr(tuple, SPI_fnumber(desc, "escalation_rules"), desc, &isnull);
+    return isnull ? static_cast<char*>(nullptr) : DatumGetCString(DirectFunctionCall1(jsonb_out, v));
+  });
+  if (rules == nullptr) return PointerGetDatum(tuple);
+  std::vector<servicedesk::EscalationRule> parsed;
+  std::vector<servicedesk::Problem> problems = servicedesk::parse_escalation_rules(rules, parsed);
+  if (!problems.empty()) {
+    std::string detail;
+    for (const auto& p : problems) {
+      if (!detail.empty()) detail += "\n";
+      detail += p.path + ": " + p.message;
+    }
+    throw servicedesk::Error(
+        servicedesk::sqlstate::kInvalidParameter,
+        "invalid SLA escalation_rules: " + std::to_string(problems.size()) + " problem(s)", detail,
+        "Each rule is {\"target\": \"response\"|\"resolution\", \"at_percent\": 1..1000, "
+        "\"action\": \"notify\"|\"set_priority\"|\"reassign\"} with \"priority\" for set_priority "
+        "and \"assignee_id\" for reassign.");
+  }
+  return PointerGetDatum(tuple);
+}
