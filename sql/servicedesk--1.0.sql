@@ -5,6 +5,13 @@
 
 SET LOCAL search_path = pg_catalog, pg_temp;
 
+-- Created here, not by the control file, so that it belongs to the extension
+-- (DROP EXTENSION removes it) and installation fails rather than reuse a
+-- schema someone else created.
+CREATE SCHEMA servicedesk;
+COMMENT ON SCHEMA servicedesk IS 'servicedesk: service requests, workflows, approvals, SLAs and their audit trail.';
+REVOKE ALL ON SCHEMA servicedesk FROM PUBLIC;
+
 -------------------------------------------------------------------------------
 -- Tables
 -------------------------------------------------------------------------------

@@ -305,7 +305,7 @@ bool only_changed(HeapTuple a, HeapTuple b, TupleDesc d, std::initializer_list<c
               detail, hint);
 }
 
-HeapTuple approvals_before(TriggerData* trig) {
+HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
   Relation rel = trig->tg_relation;
   TupleDesc desc = RelationGetDescr(rel);
   if (TRIGGER_FIRED_BY_INSERT(trig->tg_event)) {
@@ -368,7 +368,14 @@ HeapTuple approvals_before(TriggerData* trig) {
   int col = pg_call([&] { return SPI_fnumber(desc, "decision_at"); });
   Datum now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
   bool isnull = false;
-  return pg_call([&] { return heap_modify_tuple_by_cols(new_tuple, desc, 1, &col, &now, &isnull); });
+  // Allocated in the caller's context: the result must outlive SPI_finish().
+  MemoryContext result_context = spi.caller_context();
+  return pg_call([&] {
+    MemoryContext old = MemoryContextSwitchTo(result_context);
+    HeapTuple result = heap_modify_tuple_by_cols(new_tuple, desc, 1, &col, &now, &isnull);
+    MemoryContextSwitchTo(old);
+    return result;
+  });
 }
 
 void approvals_after(TriggerData* trig) {
@@ -456,7 +463,7 @@ SD_FUNCTION(sd_approvals_trigger) {
   SpiSession spi;
   Datum result = PointerGetDatum(nullptr);
   if (TRIGGER_FIRED_BEFORE(trig->tg_event)) {
-    result = PointerGetDatum(approvals_before(trig));
+    result = PointerGetDatum(approvals_before(spi, trig));
   } else {
     approvals_after(trig);
   }

@@ -99,9 +99,16 @@ std::int32_t pick_workflow(const ServiceRow& r) {
               "service_type => ...), or name workflow_id explicitly.");
 }
 
-HeapTuple modify(HeapTuple tuple, TupleDesc desc, int ncols, int* cols, Datum* values,
-                 bool* nulls) {
-  return pg_call([&] { return heap_modify_tuple_by_cols(tuple, desc, ncols, cols, values, nulls); });
+// The trigger's result tuple, allocated in the caller's context: it must
+// outlive SPI_finish().
+HeapTuple modify(MemoryContext result_context, HeapTuple tuple, TupleDesc desc, int ncols,
+                 int* cols, Datum* values, bool* nulls) {
+  return pg_call([&] {
+    MemoryContext old = MemoryContextSwitchTo(result_context);
+    HeapTuple result = heap_modify_tuple_by_cols(tuple, desc, ncols, cols, values, nulls);
+    MemoryContextSwitchTo(old);
+    return result;
+  });
 }
 
 Datum text_datum(const std::string& s) {
@@ -109,7 +116,8 @@ Datum text_datum(const std::string& s) {
   return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
 }
 
-HeapTuple before_insert(Relation rel, HeapTuple tuple, const ServiceAttrs& a) {
+HeapTuple before_insert(const SpiSession& spi, Relation rel, HeapTuple tuple,
+                        const ServiceAttrs& a) {
   TupleDesc desc = RelationGetDescr(rel);
   ServiceRow row = pg_call([&] { return read_service(tuple, desc, a); });
   std::int32_t actor = resolve_actor();
@@ -142,7 +150,7 @@ HeapTuple before_insert(Relation rel, HeapTuple tuple, const ServiceAttrs& a) {
     row.stage = nullptr;
     check_approvers_available(*wf, c.initial_stage(), row);
   }
-  return modify(tuple, desc, 5, cols, values, nulls);
+  return modify(spi.caller_context(), tuple, desc, 5, cols, values, nulls);
 }
 
 bool same(const char* a, const char* b) {
@@ -150,8 +158,8 @@ bool same(const char* a, const char* b) {
   return std::strcmp(a, b) == 0;
 }
 
-HeapTuple before_update(Relation rel, HeapTuple old_tuple, HeapTuple new_tuple,
-                        const ServiceAttrs& a) {
+HeapTuple before_update(const SpiSession& spi, Relation rel, HeapTuple old_tuple,
+                        HeapTuple new_tuple, const ServiceAttrs& a) {
   TupleDesc desc = RelationGetDescr(rel);
   ServiceRow old_row = pg_call([&] { return read_service(old_tuple, desc, a); });
   ServiceRow new_row = pg_call([&] { return read_service(new_tuple, desc, a); });
@@ -238,7 +246,7 @@ HeapTuple before_update(Relation rel, HeapTuple old_tuple, HeapTuple new_tuple,
   Datum values[3] = {text_datum(target.id), text_datum(std::string(status_name(target.status))),
                      Int32GetDatum(sla.value_or(0))};
   bool nulls[3] = {false, false, !sla || *sla == 0};
-  return modify(new_tuple, desc, sla ? 3 : 2, cols, values, nulls);
+  return modify(spi.caller_context(), new_tuple, desc, sla ? 3 : 2, cols, values, nulls);
 }
 
 void require_trigger(FunctionCallInfo fcinfo, const char* name, bool before) {
@@ -378,9 +386,9 @@ Datum services_before(FunctionCallInfo fcinfo) {
   SpiSession spi;
   HeapTuple result;
   if (TRIGGER_FIRED_BY_INSERT(trig->tg_event)) {
-    result = before_insert(rel, trig->tg_trigtuple, a);
+    result = before_insert(spi, rel, trig->tg_trigtuple, a);
   } else if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) {
-    result = before_update(rel, trig->tg_trigtuple, trig->tg_newtuple, a);
+    result = before_update(spi, rel, trig->tg_trigtuple, trig->tg_newtuple, a);
   } else {
     result = trig->tg_trigtuple;
   }

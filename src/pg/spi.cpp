@@ -20,7 +20,7 @@ void prepare_plan(Plan& p) {
 
 }  // namespace
 
-SpiSession::SpiSession() {
+SpiSession::SpiSession() : caller_(CurrentMemoryContext) {
   pg_call([] {
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "servicedesk: SPI_connect failed");
   });

@@ -26,9 +26,14 @@ class SpiSession {
   SpiSession(const SpiSession&) = delete;
   SpiSession& operator=(const SpiSession&) = delete;
   void finish();  // explicit SPI_finish (throws PgError on failure)
+  // The memory context current before SPI_connect: whatever a trigger or
+  // function returns must be allocated here, because SPI_finish frees the
+  // procedure context SPI switched to.
+  MemoryContext caller_context() const noexcept { return caller_; }
 
  private:
   bool connected_ = false;
+  MemoryContext caller_ = nullptr;
 };
 
 // Executes a plan, preparing it first if needed; returns SPI_processed.

@@ -250,7 +250,9 @@ SELECT is_empty(
        AND obj_description(p.oid, 'pg_proc') IS NULL$$, 'every function has a comment');
 -- the extension owns its schema and is not relocatable
 SELECT is((SELECT extrelocatable FROM pg_extension WHERE extname = 'servicedesk'), false, 'not relocatable');
-SELECT is((SELECT n.nspname::text FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'servicedesk'), 'servicedesk', 'installed in schema servicedesk');
+SELECT ok(EXISTS (SELECT 1 FROM pg_depend d JOIN pg_extension e ON e.oid = d.refobjid
+  WHERE e.extname = 'servicedesk' AND d.classid = 'pg_namespace'::regclass AND d.objid = 'servicedesk'::regnamespace AND d.deptype = 'e'),
+  'schema servicedesk belongs to the extension');
 SELECT is_empty(
   $$SELECT p.oid::regprocedure::text FROM pg_proc p WHERE p.pronamespace = 'servicedesk'::regnamespace
        AND p.prosecdef AND NOT EXISTS (SELECT 1 FROM unnest(p.proconfig) c WHERE c LIKE 'search_path=%')$$,

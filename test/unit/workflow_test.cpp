@@ -788,6 +788,9 @@ TEST(WorkflowGraph, HostileIdsAreEscaped) {
 
 // SPEC section 10: a "*" that covers an approval stage's on_approved target is
 // a valid definition; the move itself is refused at run time (SD005).
+namespace servicedesk {
+namespace {
+
 TEST(Workflow, StarCoveringOnApprovedIsValidButSkipsApproval) {
   auto wf = CompiledWorkflow::compile(approval_stages(good_approval("", "")),
                                       R"([{"from": "a", "to": "ap"}, {"from": "*", "to": "yes"}])");
@@ -797,3 +800,6 @@ TEST(Workflow, StarCoveringOnApprovedIsValidButSkipsApproval) {
   EXPECT_TRUE(wf.skips_approval(ap, yes));
   EXPECT_FALSE(wf.skips_approval(wf.find_stage("a"), yes));
 }
+
+}  // namespace
+}  // namespace servicedesk
