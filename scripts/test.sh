@@ -36,8 +36,9 @@ make -s install >/dev/null
 
 source scripts/cluster.sh
 tmp=$(mktemp -d /tmp/servicedesk-test.XXXXXX)
+chmod 755 "$tmp"  # the cluster runs as user postgres when we are root
 trap 'stop_cluster; rm -rf "$tmp"' EXIT
-start_cluster "$tmp/cluster"
+start_cluster "$tmp/cluster" servicedesk.sweep_databases=servicedesk_worker servicedesk.sweep_interval=1
 
 suite "PostgreSQL suites (pgTAP, TAP, isolation)" bash scripts/pg_tests.sh
 suite "server log shows no crash" check_no_crash

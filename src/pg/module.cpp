@@ -157,6 +157,8 @@ void define_settings() {
   MarkGUCPrefixReserved("servicedesk");
 }
 
+void register_sweep_launcher();  // sweep_worker.cpp
+
 }  // namespace servicedesk::pg
 
 extern "C" void _PG_init(void) {
@@ -164,4 +166,7 @@ extern "C" void _PG_init(void) {
   CacheRegisterRelcacheCallback(servicedesk::pg::relcache_callback, 0);
   CacheRegisterSyscacheCallback(NAMESPACEOID, servicedesk::pg::namespace_callback, 0);
   servicedesk::pg::register_caches();
+  // The sweeper needs shared memory slots reserved at server start: only a
+  // preloaded library may register it.
+  if (process_shared_preload_libraries_in_progress) servicedesk::pg::register_sweep_launcher();
 }
