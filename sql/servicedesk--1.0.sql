@@ -493,7 +493,8 @@ COMMENT ON FUNCTION servicedesk._approvals_trigger() IS
 
 CREATE TRIGGER approvals_guard BEFORE INSERT OR UPDATE OR DELETE ON servicedesk.approvals
   FOR EACH ROW EXECUTE FUNCTION servicedesk._approvals_trigger();
-CREATE TRIGGER approvals_policy AFTER UPDATE ON servicedesk.approvals
+-- After zz_audit, so a decision's audit row precedes the move it causes.
+CREATE TRIGGER zzz_policy AFTER UPDATE ON servicedesk.approvals
   FOR EACH ROW EXECUTE FUNCTION servicedesk._approvals_trigger();
 
 CREATE FUNCTION servicedesk.approve(approval_id integer, comment text DEFAULT NULL)

@@ -19,6 +19,18 @@ namespace servicedesk::pg {
 namespace {
 
 bool g_engine_writes = false;  // approvals written by the engine itself
+std::int32_t g_deciding = 0;   // the approval approve()/reject() is deciding
+
+class Deciding {
+ public:
+  explicit Deciding(std::int32_t id) : saved_(g_deciding) { g_deciding = id; }
+  ~Deciding() { g_deciding = saved_; }
+  Deciding(const Deciding&) = delete;
+  Deciding& operator=(const Deciding&) = delete;
+
+ private:
+  std::int32_t saved_;
+};
 
 class EngineWrites {
  public:
@@ -70,6 +82,9 @@ Plan g_tally = {
 Plan g_move = {
     "UPDATE servicedesk.services SET current_stage_id = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
     {INT4OID, TEXTOID}};
+Plan g_requester = {
+    "SELECT requester_id FROM servicedesk.services WHERE id OPERATOR(pg_catalog.=) $1", 1,
+    {INT4OID}};
 Plan g_approval_service = {
     "SELECT service_id FROM servicedesk.approvals WHERE id OPERATOR(pg_catalog.=) $1", 1,
     {INT4OID}};
@@ -77,6 +92,15 @@ Plan g_decide = {
     "UPDATE servicedesk.approvals SET status = $2, comment = COALESCE($3, comment) "
     "WHERE id OPERATOR(pg_catalog.=) $1 RETURNING *",
     3, {INT4OID, TEXTOID, TEXTOID}};
+// Whether an approval belongs to the live round: the request is at its stage
+// and no later round exists.
+Plan g_live_round = {
+    "SELECT 1 FROM servicedesk.services s WHERE s.id OPERATOR(pg_catalog.=) $1 "
+    "AND s.current_stage_id OPERATOR(pg_catalog.=) $2::pg_catalog.varchar AND NOT EXISTS ("
+    "SELECT 1 FROM servicedesk.approvals a WHERE a.service_id OPERATOR(pg_catalog.=) $1 "
+    "AND a.workflow_stage_id OPERATOR(pg_catalog.=) $2::pg_catalog.varchar "
+    "AND a.round OPERATOR(pg_catalog.>) $3)",
+    3, {INT4OID, TEXTOID, INT4OID}};
 Plan g_overdue = {
     "UPDATE servicedesk.approvals SET overdue_reported_at = $1 "
     "WHERE status OPERATOR(pg_catalog.=) 'pending' AND due_date OPERATOR(pg_catalog.<) $1 "
@@ -326,6 +350,17 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
              "Move the request out of the approval stage (which cancels pending approvals), "
              "then delete.");
     }
+    // A decision of the live round still counts towards the policy.
+    if (!g_engine_writes && r.has_service && r.stage != nullptr &&
+        (eq(r.status, "approved") || eq(r.status, "rejected"))) {
+      Datum v[3] = {Int32GetDatum(r.service_id), text_d(r.stage), Int32GetDatum(r.round)};
+      if (run_owner(g_live_round, v, nullptr, true, 1) > 0) {
+        refuse(r, std::string("a decision of the current round cannot be deleted"),
+               "Request " + std::to_string(r.service_id) + " is still at stage \"" + r.stage +
+                   "\"; deleting the decision would change the outcome of the approval policy.",
+               "Move the request out of the approval stage, then delete.");
+      }
+    }
     return trig->tg_trigtuple;
   }
   HeapTuple old_tuple = trig->tg_trigtuple;
@@ -334,8 +369,9 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
   ApprovalRow n = pg_call([&] { return read_approval(new_tuple, desc); });
   if (g_engine_writes) return new_tuple;  // cancellation, overdue reports
   if (!eq(o.status, "pending")) {
+    // A no-op UPDATE is harmless, but approve()/reject() is a second decision.
     bool same = pg_call([&] { return only_changed(old_tuple, new_tuple, desc, {}); });
-    if (same) return new_tuple;
+    if (same && g_deciding != o.id) return new_tuple;
     refuse(o, std::string("it is already ") + (o.status ? o.status : "decided"),
            "A decided or cancelled approval is frozen: none of its columns can change.",
            "Each approver decides once; a new round of approvals starts when the request "
@@ -351,8 +387,19 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
            "approval is requested.",
            "Decide with servicedesk.approve(id) or servicedesk.reject(id).");
   }
-  if (eq(o.status, n.status)) return new_tuple;
-  if (!eq(n.status, "approved") && !eq(n.status, "rejected")) {
+  bool deciding = !eq(o.status, n.status);
+  if (!deciding) {
+    bool undecided = pg_call([&] {
+      return only_changed(old_tuple, new_tuple, desc, {"status", "comment", "due_date"});
+    });
+    if (!undecided) {
+      refuse(o, "decision_at of a pending approval cannot be set",
+             "decision_at is set to the time of the decision when the approver decides.",
+             "Decide with servicedesk.approve(id) or servicedesk.reject(id).");
+    }
+    if (eq(o.comment, n.comment)) return new_tuple;  // due_date, or nothing
+    // The comment is the approver's: checked like a decision below.
+  } else if (!eq(n.status, "approved") && !eq(n.status, "rejected")) {
     refuse(o, std::string("status cannot be set to \"") + (n.status ? n.status : "NULL") + "\"",
            "A decision sets status to approved or rejected; pending approvals are cancelled "
            "only by the request leaving the stage.",
@@ -361,9 +408,24 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
   std::int32_t actor = resolve_actor();
   if (actor == 0 || !o.has_approver || actor != o.approver_id) {
     refuse(o, actor == 0 ? "no acting user" : "user " + std::to_string(actor) + " is not its approver",
-           "Only user " + std::to_string(o.approver_id) + " may decide approval " +
+           "Only user " + std::to_string(o.approver_id) + " may decide or comment on approval " +
                std::to_string(o.id) + ".",
            "Act as the approver (SET LOCAL servicedesk.actor_id), or ask them to decide.");
+  }
+  if (!deciding) return new_tuple;
+  // Approvers are resolved on entering the stage without the requester; a
+  // requester changed since then still never decides their own request.
+  Datum sid = Int32GetDatum(o.service_id);
+  if (o.has_service && run_owner(g_requester, &sid, nullptr, true, 1) == 1) {
+    bool null_requester;
+    Datum requester = spi_value(0, 1, &null_requester);
+    if (!null_requester && DatumGetInt32(requester) == actor) {
+      refuse(o, "user " + std::to_string(actor) + " is the request's requester",
+             "The requester of a request never approves it, even when they were assigned as an "
+             "approver before becoming its requester.",
+             "Another approver must decide; or move the request out of the stage and back to "
+             "start a new round without the requester.");
+    }
   }
   int col = pg_call([&] { return SPI_fnumber(desc, "decision_at"); });
   Datum now = TimestampTzGetDatum(GetCurrentTransactionStartTimestamp());
@@ -497,7 +559,11 @@ Datum decide(FunctionCallInfo fcinfo, const char* decision) {
   Datum args[3] = {arg, text_d(decision), PointerGetDatum(comment)};
   char nulls[4] = "   ";
   if (comment == nullptr) nulls[2] = 'n';
-  std::uint64_t n = spi_run(g_decide, args, nulls, false);
+  std::uint64_t n;
+  {
+    Deciding deciding(id);
+    n = spi_run(g_decide, args, nulls, false);
+  }
   if (n == 0) {
     throw Error(servicedesk::sqlstate::kDecisionNotAllowed,
                 "approval " + std::to_string(id) + " does not exist",
