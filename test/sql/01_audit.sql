@@ -7,7 +7,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(44);
+SELECT plan(49);
 \ir ../fixtures.sql
 
 CREATE TEMP VIEW last_audit AS
@@ -94,6 +94,30 @@ DELETE FROM servicedesk.sla_escalations WHERE id = 8001;
 SELECT is((SELECT action FROM last_audit), 'delete', 'sla_escalations delete audited');
 DELETE FROM servicedesk.sla_tracking WHERE id = 7001;
 SELECT is((SELECT (action, old_values->>'status')::text FROM last_audit), '(delete,active)', 'sla_tracking delete audited');
+
+-- approvals: insert (by the engine), update, decision, delete ------------------------
+INSERT INTO servicedesk.services (id, title, service_type, requester_id) VALUES (6002, 'Monitor', 'it', 1003);
+UPDATE servicedesk.services SET current_stage_id = 'triage' WHERE id = 6002;
+UPDATE servicedesk.services SET current_stage_id = 'manager_approval' WHERE id = 6002;
+SELECT is((SELECT count(*)::int FROM servicedesk.audit_logs WHERE entity_type = 'approvals' AND action = 'insert'
+             AND (new_values->>'service_id')::int = 6002 AND new_values->>'status' = 'pending'), 2,
+  'approvals insert: one audit row per approver, whole row');
+SELECT id AS ap_mona FROM servicedesk.approvals WHERE service_id = 6002 AND approver_id = 1002 \gset
+UPDATE servicedesk.approvals SET due_date = '2030-01-01 00:00+00' WHERE id = :ap_mona;
+SELECT is((SELECT (action, new_values)::text FROM last_audit),
+  ('update', '{"due_date": "2030-01-01T00:00:00+00:00"}'::jsonb)::text, 'approvals update diff');
+SET LOCAL servicedesk.actor_id = 1002;
+SELECT servicedesk.reject(:ap_mona, 'too pricey') IS NOT NULL AS rejected \gset
+SELECT is((SELECT (action, user_id, old_values->>'status', new_values->>'status', new_values->>'comment')::text
+             FROM servicedesk.audit_logs WHERE entity_type = 'approvals' AND entity_id = :ap_mona ORDER BY id DESC LIMIT 1),
+  '(reject,1002,pending,rejected,"too pricey")', 'a decision is audited as reject, by the approver');
+SELECT is((SELECT count(*)::int FROM servicedesk.audit_logs WHERE entity_type = 'approvals' AND action = 'update'
+             AND (old_values->>'status') = 'pending' AND (new_values->>'status') = 'cancelled'), 1,
+  'the other approver''s pending row is cancelled, audited as update');
+DELETE FROM servicedesk.approvals WHERE id = :ap_mona;
+SELECT is((SELECT (action, entity_id, old_values->>'status')::text FROM last_audit), format('(delete,%s,rejected)', :ap_mona),
+  'approvals delete audited with the whole old row');
+SET LOCAL servicedesk.actor_id = 1001;
 
 -- actor resolution ------------------------------------------------------------
 SET LOCAL servicedesk.actor_id = 1002;
