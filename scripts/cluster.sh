@@ -9,6 +9,13 @@ as_pg() {
   if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
 }
 
+# The first port from $1 (default 54329) that nothing listens on.
+free_port() {
+  local p=${1:-54329}
+  while (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || [[ -e /tmp/.s.PGSQL.$p ]]; do p=$((p + 1)); done
+  echo "$p"
+}
+
 start_cluster() {
   local dir=$1; shift
   mkdir -p "$dir"
@@ -16,7 +23,7 @@ start_cluster() {
   SD_CLUSTER_DIR=$dir
   SD_LOG=$dir/postgresql.log
   local port
-  port=${SD_PORT:-$((20000 + RANDOM % 20000))}
+  port=${SD_PORT:-$(free_port $((20000 + RANDOM % 20000)))}
   as_pg "$PGBIN/initdb" -D "$dir/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log"; return 1; }
   local opts="-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
@@ -28,7 +35,14 @@ start_cluster() {
   export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres SD_LOG SD_CLUSTER_DIR
 }
 
-restart_cluster() {
+re# The first port from $1 (default 54329) that nothing listens on.
+free_port() {
+  local p=${1:-54329}
+  while (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || [[ -e /tmp/.s.PGSQL.$p ]]; do p=$((p + 1)); done
+  echo "$p"
+}
+
+start_cluster() {
   local mode=${1:-fast}
   as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -m "$mode" -w stop >/dev/null || true
   as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -l "$SD_LOG" -o "$(cat "$SD_CLUSTER_DIR/server.opts")" \

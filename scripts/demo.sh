@@ -16,7 +16,7 @@ if [[ -d $dir/data ]]; then
   as_pg "$PGBIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$dir"
 fi
-SD_PORT=${SD_PORT:-54329} start_cluster "$dir" "servicedesk.sweep_databases=servicedesk_demo" "servicedesk.sweep_interval=30"
+SD_PORT=${SD_PORT:-$(free_port 54329)} start_cluster "$dir" "servicedesk.sweep_databases=servicedesk_demo" "servicedesk.sweep_interval=30"
 echo "== cluster started on port $PGPORT (socket dir $PGHOST)"
 psql -X -q -d postgres -c "CREATE DATABASE servicedesk_demo"
 psql -X -q -d servicedesk_demo -c "CREATE EXTENSION servicedesk"
