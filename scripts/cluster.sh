@@ -35,14 +35,7 @@ start_cluster() {
   export PGHOST=$dir PGPORT=$port PGUSER=postgres PGDATABASE=postgres SD_LOG SD_CLUSTER_DIR
 }
 
-re# The first port from $1 (default 54329) that nothing listens on.
-free_port() {
-  local p=${1:-54329}
-  while (exec 3<>/dev/tcp/127.0.0.1/$p) 2>/dev/null || [[ -e /tmp/.s.PGSQL.$p ]]; do p=$((p + 1)); done
-  echo "$p"
-}
-
-start_cluster() {
+restart_cluster() {
   local mode=${1:-fast}
   as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -m "$mode" -w stop >/dev/null || true
   as_pg "$PGBIN/pg_ctl" -D "$SD_CLUSTER_DIR/data" -l "$SD_LOG" -o "$(cat "$SD_CLUSTER_DIR/server.opts")" \
