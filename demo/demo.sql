@@ -1,6 +1,7 @@
 -- The servicedesk demo: a small IT desk driven by plain SQL.
 \set ON_ERROR_STOP 1
 \pset pager off
+SET TIME ZONE 'Europe/Berlin';
 \echo '== people'
 INSERT INTO servicedesk.users (username, display_name, roles, db_role) VALUES
   ('alice', 'Alice (agent)', '{agent}', NULL),
@@ -21,7 +22,8 @@ INSERT INTO servicedesk.slas (name, service_type, priority, response_time, resol
          '[{"target": "response", "at_percent": 75, "action": "notify"},
            {"target": "resolution", "at_percent": 90, "action": "set_priority", "priority": "high"}]'
     FROM servicedesk.calendars c WHERE c.name = 'Berlin office';
-SELECT servicedesk.business_add('2026-12-23 16:30+01', 60, 1) AS "60 business minutes after Wed 23 Dec 16:30 (Berlin)";
+SELECT servicedesk.business_add('2026-12-23 16:30+01', 60, (SELECT id FROM servicedesk.calendars WHERE name = 'Berlin office'))
+       AS "60 business minutes after Wed 23 Dec 16:30 (Berlin)";
 
 \echo '== publish a workflow (validated: try a broken one first)'
 \set ON_ERROR_STOP 0
@@ -50,26 +52,29 @@ $$[
   {"from": "resolved", "to": "closed"},
   {"from": "resolved", "to": "fulfilment", "name": "reopen"},
   {"from": "*", "to": "cancelled", "roles": ["requester", "admin"]}
-]$$, 'IT requests', 'it') AS workflow_id;
-SELECT servicedesk.workflow_graph(1);
+]$$, 'IT requests', 'it') AS workflow_id \gset
+\echo 'published workflow' :workflow_id
+SELECT servicedesk.workflow_graph(:workflow_id);
 
 \echo '== Rick asks for a laptop (plain INSERT: workflow, stage, SLA picked by triggers)'
 BEGIN;
 SET LOCAL servicedesk.actor_id = 4;
-INSERT INTO servicedesk.services (title, service_type, created_at) VALUES ('New laptop', 'it', '2026-12-23 16:30+01');
+-- created 2 hours ago, so the SLA clock has something to show
+INSERT INTO servicedesk.services (title, service_type, created_at) VALUES ('New laptop', 'it', now() - interval '2 hours')
+  RETURNING id AS request_id \gset
 COMMIT;
 SELECT id, title, current_stage_id, status, workflow_id, sla_id, requester_id FROM servicedesk.services;
 SELECT response_deadline, resolution_deadline, status FROM servicedesk.sla_tracking;
 
 \echo '== Rick tries to triage his own request (refused: SD003)'
 \set ON_ERROR_STOP 0
-BEGIN; SET LOCAL servicedesk.actor_id = 4; UPDATE servicedesk.services SET current_stage_id = 'triage' WHERE id = 1; ROLLBACK;
+BEGIN; SET LOCAL servicedesk.actor_id = 4; UPDATE servicedesk.services SET current_stage_id = 'triage' WHERE id = :request_id; ROLLBACK;
 \set ON_ERROR_STOP 1
 \echo '== Alice triages and asks for approval'
 BEGIN; SET LOCAL servicedesk.actor_id = 1;
-SELECT * FROM servicedesk.available_transitions(1);
-SELECT current_stage_id FROM servicedesk.transition(1, 'triage', 'looks legit');
-SELECT current_stage_id FROM servicedesk.transition(1, 'manager_approval');
+SELECT * FROM servicedesk.available_transitions(:request_id);
+SELECT current_stage_id FROM servicedesk.transition(:request_id, 'triage', 'looks legit');
+SELECT current_stage_id FROM servicedesk.transition(:request_id, 'manager_approval');
 COMMIT;
 SELECT approval_id, approver, stage, due_date FROM servicedesk.pending_approvals ORDER BY approval_id;
 
@@ -82,10 +87,10 @@ SELECT id, approver_id, status FROM servicedesk.approvals ORDER BY id;
 
 \echo '== Alice resolves it without an assignee (SD004), then properly'
 \set ON_ERROR_STOP 0
-BEGIN; SET LOCAL servicedesk.actor_id = 1; UPDATE servicedesk.services SET status = 'resolved' WHERE id = 1; ROLLBACK;
+BEGIN; SET LOCAL servicedesk.actor_id = 1; UPDATE servicedesk.services SET status = 'resolved' WHERE id = :request_id; ROLLBACK;
 \set ON_ERROR_STOP 1
 BEGIN; SET LOCAL servicedesk.actor_id = 1;
-UPDATE servicedesk.services SET status = 'resolved', assignee_id = 1 WHERE id = 1;
+UPDATE servicedesk.services SET status = 'resolved', assignee_id = 1 WHERE id = :request_id;
 COMMIT;
 SELECT responded_at IS NOT NULL AS responded, resolved_at IS NOT NULL AS resolved, response_time, resolution_time, status, breached
   FROM servicedesk.sla_tracking;
