@@ -408,13 +408,26 @@ void on_sla_changed(const WorkflowVersion& wf, const ServiceRow& old_row,
     return;
   }
   t->sla_id = new_row.sla_id;
+  std::int32_t at = -1;
   if (t->clock.status == ClockStatus::kCancelled) {
-    std::int32_t at = wf.compiled->find_stage(new_row.stage ? new_row.stage : "");
+    at = wf.compiled->find_stage(new_row.stage ? new_row.stage : "");
     if (at >= 0 && kind_of(wf.compiled->stages()[at]) != StageKind::kEnded) {
-      t->clock.status = ClockStatus::kActive;
+      // Back on an SLA after a spell without one: the clock's fields tell the
+      // state it was cancelled in (resolved, stopped, running); restore it,
+      // then catch up below with the moves made meanwhile (the current stage
+      // may pause it, resolve it or reopen it).
+      t->clock.status = t->clock.resolved_at ? ClockStatus::kCompleted
+                        : t->clock.paused_at ? ClockStatus::kPaused
+                                             : ClockStatus::kActive;
+    } else {
+      at = -1;
     }
   }
   retarget_clock(t->clock, *cal, def->targets);
+  if (at >= 0) {
+    move_clock(t->clock, *cal, StageKind::kRunning, at != wf.compiled->initial_stage(),
+               kind_of(wf.compiled->stages()[at]), now_micros());
+  }
   store_tracking(new_row.id, *t, *def, *cal, nullptr);
 }
 
@@ -441,6 +454,9 @@ Plan g_fire = {
 Plan g_set_priority = {
     "UPDATE servicedesk.services SET priority = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
     {INT4OID, TEXTOID}};
+
+Plan g_active_user = {
+    "SELECT 1 FROM servicedesk.users WHERE id OPERATOR(pg_catalog.=) $1 AND active", 1, {INT4OID}};
 
 Plan g_reassign = {
     "UPDATE servicedesk.services SET assignee_id = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
@@ -476,8 +492,21 @@ int sweep_one(std::int32_t service_id, Micros at) {
       Datum args[2] = {Int32GetDatum(service_id), text_d(rule.priority)};
       run_owner(g_set_priority, args, nullptr, false);
     } else {
-      Datum args[2] = {Int32GetDatum(service_id), Int32GetDatum(*rule.assignee_id)};
-      run_owner(g_reassign, args, nullptr, false);
+      // The rule was checked when the SLA was written, but the user may have
+      // been deactivated or deleted since: then the escalation is recorded
+      // and reported, and the assignee left alone, rather than failing the
+      // sweep for every request after this one.
+      Datum user = Int32GetDatum(*rule.assignee_id);
+      if (run_owner(g_active_user, &user, nullptr, true, 1) == 1) {
+        Datum args[2] = {Int32GetDatum(service_id), user};
+        run_owner(g_reassign, args, nullptr, false);
+      } else {
+        send(sla_event("escalation", service_id, t->id, "skipped",
+                       "reassign: user " + std::to_string(*rule.assignee_id) +
+                           " is unknown or inactive",
+                       idx));
+        continue;
+      }
     }
     send(sla_event("escalation", service_id, t->id, "action", rule_action_name(rule.action), idx));
   }
@@ -571,6 +600,20 @@ SD_FUNCTION(sd_slas_validate) {
   if (rules == nullptr) return PointerGetDatum(tuple);
   std::vector<servicedesk::EscalationRule> parsed;
   std::vector<servicedesk::Problem> problems = servicedesk::parse_escalation_rules(rules, parsed);
+  if (problems.empty()) {
+    // A reassign rule must name an active user when the SLA is written.
+    SpiSession spi;
+    for (std::size_t i = 0; i < parsed.size(); ++i) {
+      if (parsed[i].action != servicedesk::RuleAction::kReassign) continue;
+      Datum user = Int32GetDatum(*parsed[i].assignee_id);
+      if (run_owner(g_active_user, &user, nullptr, true, 1) == 0) {
+        problems.push_back({"escalation_rules[" + std::to_string(i) + "].assignee_id",
+                            "user " + std::to_string(*parsed[i].assignee_id) +
+                                " is unknown or inactive"});
+      }
+    }
+    spi.finish();
+  }
   if (!problems.empty()) {
     std::string detail;
     for (const auto& p : problems) {
