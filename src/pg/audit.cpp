@@ -47,6 +47,10 @@ struct PendingComment {
   LocalTransactionId lxid = InvalidLocalTransactionId;
 } g_pending_comment;
 
+// Set only while write_audit() inserts: the audit_logs insert guard lets
+// nothing else in.
+bool g_writing_audit = false;
+
 Oid g_override_table = InvalidOid;
 const char* g_override_action = nullptr;
 
@@ -56,10 +60,57 @@ const char* g_override_action = nullptr;
               "to act as the users row whose db_role is your database role.");
 }
 
+// The users row mapped to `role` through users.db_role, or 0. Sets *active.
+std::int32_t mapped_user(Oid role, bool* active) {
+  NameData name;
+  pg_call([&] { namestrcpy(&name, GetUserNameFromId(role, false)); });
+  Datum arg = NameGetDatum(&name);
+  std::uint64_t n;
+  {
+    AsOwner owner;
+    n = spi_run(g_actor_by_role, &arg, nullptr, true, 1);
+  }
+  if (n == 0) return 0;
+  bool isnull;
+  std::int32_t id = DatumGetInt32(spi_value(0, 1, &isnull));
+  *active = DatumGetBool(spi_value(0, 2, &isnull));
+  return id;
+}
+
+// May this session act as user `id` through servicedesk.actor_id? Yes when
+// its login role is a superuser or a member of servicedesk.trusted_role (an
+// application that authenticates its users itself), or when `id` is the
+// session's own mapped user. The login role is what counts, so neither SET
+// ROLE nor a SECURITY DEFINER function lends someone else's trust.
+bool may_act_as(std::int32_t id) {
+  Oid session = GetSessionUserId();
+  if (superuser_arg(session)) return true;
+  const char* trusted = guc_trusted_role;
+  if (trusted != nullptr && trusted[0] != '\0') {
+    Oid role = pg_call([&] { return get_role_oid(trusted, true); });
+    if (OidIsValid(role) && pg_call([&] { return has_privs_of_role(session, role); })) return true;
+  }
+  bool active = false;
+  return mapped_user(session, &active) == id ||
+         (GetUserId() != session && mapped_user(GetUserId(), &active) == id);
+}
+
 std::int32_t lookup_actor() {
   const char* setting = guc_actor_id;
   if (setting != nullptr && setting[0] != '\0') {
     long id = std::strtol(setting, nullptr, 10);
+    if (!may_act_as(static_cast<std::int32_t>(id))) {
+      char* login = pg_call([] { return GetUserNameFromId(GetSessionUserId(), false); });
+      throw Error(sqlstate::kUnknownActor,
+                  "role \"" + std::string(login) + "\" may not act as servicedesk user " +
+                      std::to_string(id),
+                  "servicedesk.actor_id names another user; only superusers and members of the "
+                  "role named by servicedesk.trusted_role (\"" +
+                      std::string(guc_trusted_role ? guc_trusted_role : "") +
+                      "\") may act for others.",
+                  "GRANT the trusted role to the application's login role, or RESET "
+                  "servicedesk.actor_id to act as the users row mapped to your role.");
+    }
     Datum arg = Int32GetDatum(static_cast<std::int32_t>(id));
     std::uint64_t n;
     {
@@ -83,21 +134,13 @@ std::int32_t lookup_actor() {
   Oid roles[2] = {GetUserId(), GetSessionUserId()};
   for (int i = 0; i < 2; ++i) {
     if (i == 1 && roles[1] == roles[0]) break;
-    NameData name;
-    pg_call([&] { namestrcpy(&name, GetUserNameFromId(roles[i], false)); });
-    Datum arg = NameGetDatum(&name);
-    std::uint64_t n;
-    {
-      AsOwner owner;
-      n = spi_run(g_actor_by_role, &arg, nullptr, true, 1);
-    }
-    if (n == 0) continue;
-    bool isnull;
-    std::int32_t id = DatumGetInt32(spi_value(0, 1, &isnull));
-    bool active = DatumGetBool(spi_value(0, 2, &isnull));
+    bool active = false;
+    std::int32_t id = mapped_user(roles[i], &active);
+    if (id == 0) continue;
     if (!active) {
-      unknown_actor("servicedesk actor " + std::to_string(id) + " (database role \"" +
-                        NameStr(name) + "\") is inactive",
+      char* name = pg_call([&] { return GetUserNameFromId(roles[i], false); });
+      unknown_actor("servicedesk actor " + std::to_string(id) + " (database role \"" + name +
+                        "\") is inactive",
                     "servicedesk.users row " + std::to_string(id) + " has active = false.");
     }
     return id;
@@ -249,7 +292,14 @@ void write_audit(std::int32_t actor, const char* entity, std::int32_t entity_id,
     nulls[6] = 'n';
   }
   AsOwner owner;
-  spi_run(g_insert_audit, values, nulls, false);
+  g_writing_audit = true;
+  try {
+    spi_run(g_insert_audit, values, nulls, false);
+  } catch (...) {
+    g_writing_audit = false;
+    throw;
+  }
+  g_writing_audit = false;
 }
 
 const std::string_view kIgnoredColumns[] = {"updated_at"};
@@ -449,4 +499,21 @@ SD_FUNCTION(sd_audit_logs_append_only) {
               "change or disappear.",
               "Only SELECT is allowed on servicedesk.audit_logs; archive old rows with a copy, not "
               "a DELETE.");
+}
+
+// BEFORE INSERT ON audit_logs: only the extension's own audit writer inserts.
+SD_FUNCTION(sd_audit_logs_insert_guard) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw Error("39P01", "servicedesk._audit_logs_insert_guard() must be called as a trigger",
+                "It was called as a plain function.", "Only the servicedesk triggers call it.");
+  }
+  if (servicedesk::pg::g_writing_audit) {
+    auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+    return PointerGetDatum(trig->tg_trigtuple);
+  }
+  throw Error(servicedesk::sqlstate::kImmutable,
+              "cannot INSERT into servicedesk.audit_logs: audit rows are written by servicedesk",
+              "Rows of servicedesk.audit_logs come only from the servicedesk triggers, so that "
+              "none can be forged.",
+              "Change the audited tables; their triggers write the audit trail.");
 }

@@ -18,6 +18,8 @@ int guc_workflow_cache_size = 256;
 int guc_calendar_cache_size = 64;
 int guc_sweep_interval = 60;
 char* guc_sweep_databases = nullptr;
+char* guc_trusted_role = nullptr;
+char* guc_staff_roles = nullptr;
 
 namespace {
 
@@ -154,6 +156,18 @@ void define_settings() {
                              "Comma-separated databases the background worker sweeps.",
                              "Empty: the worker sweeps nothing.", &guc_sweep_databases, "",
                              PGC_SIGHUP, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "servicedesk.trusted_role",
+      "Database role whose members may set servicedesk.actor_id to any user.",
+      "Sessions whose login role is a member of this role (or a superuser) may act as any "
+      "user; others may only set their own id (the users row mapped to their role).",
+      &guc_trusted_role, "servicedesk_app", PGC_SUSET, 0, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "servicedesk.staff_roles",
+      "users.roles that see every request when row-level security is enabled.",
+      "Comma-separated; everyone else sees the requests they requested, are assigned to or "
+      "are asked to approve.",
+      &guc_staff_roles, "agent,manager,admin", PGC_SUSET, 0, nullptr, nullptr, nullptr);
   MarkGUCPrefixReserved("servicedesk");
 }
 

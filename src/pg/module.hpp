@@ -13,6 +13,8 @@ extern int guc_workflow_cache_size;
 extern int guc_calendar_cache_size;
 extern int guc_sweep_interval;
 extern char* guc_sweep_databases;
+extern char* guc_trusted_role;
+extern char* guc_staff_roles;
 
 // Oids of the extension's schema and tables in this database, looked up once
 // and forgotten when any of them is invalidated (DROP/CREATE EXTENSION).
