@@ -1,0 +1,159 @@
+#!/usr/bin/env bash
+# `make bench`: the benchmarks of issues 3 and 4, each measured against its
+# floor in the same run, on a throwaway cluster (scripts/cluster.sh: fsync=off,
+# plus synchronous_commit=off and jit=off here). Prints the machine, the
+# settings and a Markdown table (case | servicedesk | floor | ratio | target |
+# met?) for docs/benchmarks.md. Takes about 3 minutes on 2 cores.
+#
+# Environment:
+#   SD_BENCH_T=6            seconds per pgbench run
+#   SD_BENCH_ROUNDS=3       pgbench runs per side (alternating servicedesk /
+#                           floor; the best of each side is kept)
+#   SD_BENCH_REQUESTS=10000 requests per transition variant
+#   SD_BENCH_TRACKING=1000000 active SLA tracking rows for sla_sweep
+#   SD_BENCH_NO_BUILD=1     skip `make && make install`
+#   SD_BENCH_OUT=FILE       also write the table to FILE
+#   SD_BENCH_LOG=FILE       keep the raw pgbench/psql output in FILE
+#   SD_PORT=N               port of the throwaway cluster (default: random)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+T=${SD_BENCH_T:-6}
+ROUNDS=${SD_BENCH_ROUNDS:-3}
+NREQ=${SD_BENCH_REQUESTS:-10000}
+NTRACK=${SD_BENCH_TRACKING:-1000000}
+AT='2026-06-01 12:00+02'   # the sweep instant (a Monday, inside working hours)
+
+if [[ -z ${SD_BENCH_NO_BUILD:-} ]]; then
+  echo "== building and installing servicedesk" >&2
+  make -s -j "$(nproc)" >&2
+  make -s install >/dev/null
+fi
+
+source scripts/cluster.sh
+PGBENCH=$PGBIN/pgbench
+tmpdir=$(mktemp -d /tmp/sdbench.XXXXXX)
+cleanup() {
+  stop_cluster
+  [[ -n ${SD_BENCH_LOG:-} && -f $tmpdir/bench.log ]] && cp "$tmpdir/bench.log" "$SD_BENCH_LOG"
+  rm -rf "$tmpdir"
+}
+trap cleanup EXIT
+start_cluster "$tmpdir" 'synchronous_commit=off' 'jit=off'
+log=$tmpdir/bench.log
+: >"$log"
+
+psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# best "Time: X ms" per "case NAME" label in a psql output file: NAME MS lines
+best_times() {
+  awk '/^case /{c=$2} /^Time: /{t=$2; if (!(c in b) || t < b[c]) b[c]=t}
+       END{for (c in b) printf "%s %.1f\n", c, b[c]}' "$1"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a / b}'; }
+met() {  # met VALUE OP TARGET
+  awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN{ok = (op == ">=") ? v >= t : v <= t; print ok ? "yes" : "**no**"}'
+}
+
+rows=()
+row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
+
+# ---- transitions (issue 3) ----------------------------------------------------
+echo "== transitions: setup ($NREQ requests per variant)" >&2
+psqlq -d postgres -c 'CREATE DATABASE bench_tx'
+export PGDATABASE=bench_tx
+psqlq -f bench/setup.sql >>"$log"
+psqlq -v nreq="$NREQ" -f bench/transition_setup.sql >>"$log"
+
+# pgbench_tps SCRIPT CLIENTS LO HI -> tps
+pgbench_tps() {
+  local out
+  psqlq -c 'VACUUM ANALYZE servicedesk.services, servicedesk.sla_tracking, floor.services, floor.sla_tracking' -c 'CHECKPOINT'
+  out=$("$PGBENCH" -n -M prepared -T "$T" -c "$2" -j "$2" -D lo="$3" -D hi="$4" -f "bench/$1" 2>&1) \
+    || { echo "$out" >&2; return 1; }
+  echo "$out" >>"$log"
+  if ! grep -q 'number of failed transactions: 0 ' <<<"$out"; then
+    echo "$out" >&2
+    echo "FAIL: $1 had failed transactions" >&2
+    return 1
+  fi
+  sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out"
+}
+
+transition_case() {  # NAME SD_SCRIPT FLOOR_SCRIPT LO HI CLIENTS
+  local name=$1 sd=$2 fl=$3 lo=$4 hi=$5 c=$6 best_sd=0 best_fl=0 t r
+  for ((r = 1; r <= ROUNDS; r++)); do
+    t=$(pgbench_tps "$fl" "$c" "$lo" "$hi")
+    echo "   $name, $c client(s), round $r: floor $t tps" >&2
+    best_fl=$(awk -v a="$best_fl" -v b="$t" 'BEGIN{print (b > a) ? b : a}')
+    t=$(pgbench_tps "$sd" "$c" "$lo" "$hi")
+    echo "   $name, $c client(s), round $r: servicedesk $t tps" >&2
+    best_sd=$(awk -v a="$best_sd" -v b="$t" 'BEGIN{print (b > a) ? b : a}')
+  done
+  local q
+  q=$(ratio "$best_sd" "$best_fl")
+  row "$name, $c client$([[ $c -gt 1 ]] && echo s) (tps)" "$(printf '%.0f' "$best_sd")" \
+    "$(printf '%.0f' "$best_fl")" "$q" ">= 0.6" "$(met "$q" '>=' 0.6)"
+}
+
+echo "== transitions: pgbench, ${T}s x $ROUNDS rounds per side" >&2
+for c in 1 2; do
+  transition_case "transition by UPDATE" transition_sd.sql transition_floor.sql 1 "$NREQ" "$c"
+done
+for c in 1 2; do
+  transition_case "transition by UPDATE, with SLA tracking" transition_sd.sql transition_sla_floor.sql \
+    $((NREQ + 1)) $((2 * NREQ)) "$c"
+done
+psqlq -At -c "SELECT 'audit rows: servicedesk transitions ' || count(*) FROM servicedesk.audit_logs WHERE action = 'transition'" \
+  -c "SELECT 'audit rows: floor transitions ' || count(*) FROM floor.audit_logs" >&2
+
+# ---- business_add (issue 4) ---------------------------------------------------
+echo "== business_add: 1M calls, best of 5" >&2
+psqlq -f bench/business_add.sql >"$tmpdir/business_add.out"
+cat "$tmpdir/business_add.out" >>"$log"
+declare -A ba
+while read -r c ms; do ba[$c]=$ms; done < <(best_times "$tmpdir/business_add.out")
+q=$(ratio "${ba[two_week]}" "${ba[floor]}")
+row "business_add x 1M, two-week span (4800 min) vs t + interval (ms)" "${ba[two_week]}" "${ba[floor]}" "$q" "<= 3" "$(met "$q" '<=' 3)"
+q=$(ratio "${ba[one_year]}" "${ba[one_day]}")
+row "business_add x 1M, one-year span (120000 min) vs one-day span (480 min) (ms)" "${ba[one_year]}" "${ba[one_day]}" "$q" "<= 1.5" "$(met "$q" '<=' 1.5)"
+
+# ---- sla_sweep (issue 4) ------------------------------------------------------
+echo "== sla_sweep: setup ($NTRACK active tracking rows, 1% due)" >&2
+psqlq -d postgres -c 'CREATE DATABASE bench_sweep'
+export PGDATABASE=bench_sweep
+psqlq -f bench/setup.sql >>"$log"
+psqlq -v ntrack="$NTRACK" -v at="$AT" -f bench/sweep_setup.sql >"$tmpdir/sweep_setup.out"
+cat "$tmpdir/sweep_setup.out" >>"$log"
+echo "== sla_sweep: best of 5" >&2
+psql -X -v ON_ERROR_STOP=1 -v at="$AT" -f bench/sweep.sql >"$tmpdir/sweep.out"
+cat "$tmpdir/sweep.out" >>"$log"
+due=$((NTRACK / 100))
+# every sweep must record the $due breaches, every floor UPDATE touch $due rows
+recorded=$(grep -cx " *$due" "$tmpdir/sweep.out" || true)
+updated=$(grep -cx "UPDATE $due" "$tmpdir/sweep.out" || true)
+if [[ $recorded -ne 5 || $updated -ne 10 ]]; then
+  cat "$tmpdir/sweep.out" >&2
+  echo "FAIL: a sweep or floor did not flag the $due due rows" >&2
+  exit 1
+fi
+declare -A sw
+while read -r c ms; do sw[$c]=$ms; done < <(best_times "$tmpdir/sweep.out")
+label="sla_sweep, $NTRACK active rows, $due due"
+q=$(ratio "${sw[sweep]}" "${sw[floor_audit]}")
+row "$label, vs plain UPDATE with the table's audit trigger (ms)" "${sw[sweep]}" "${sw[floor_audit]}" "$q" "<= 2" "$(met "$q" '<=' 2)"
+q=$(ratio "${sw[sweep]}" "${sw[floor_plain]}")
+row "$label, vs plain UPDATE with triggers off (ms)" "${sw[sweep]}" "${sw[floor_plain]}" "$q" "<= 2" "$(met "$q" '<=' 2)"
+
+check_no_crash >&2
+
+# ---- report -------------------------------------------------------------------
+{
+  echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), \`make bench\` (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
+  echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/{printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
+  echo "- Server: $(psql -X -At -c 'SELECT version()' | cut -d, -f1); fsync=off, synchronous_commit=off, jit=off, shared_buffers=$(psql -X -At -c 'SHOW shared_buffers'), otherwise defaults"
+  echo "- pgbench: -M prepared, ${T}s per run, $ROUNDS runs per side alternating, best kept; $NREQ requests per variant"
+  echo
+  echo "| case | servicedesk | floor | ratio | target | met? |"
+  echo "|---|---|---|---|---|---|"
+  printf '%s\n' "${rows[@]}"
+} | tee "${SD_BENCH_OUT:-/dev/null}"
