@@ -1,4 +1,5 @@
--- servicedesk 1.0 -> 1.1: forgery-proof audit trail, row-level security policies.
+-- servicedesk 1.0 -> 1.1: forgery-proof audit trail, row-level security policies,
+-- actor memo invalidation, effects trigger only on relevant changes.
 -- Every name is schema-qualified; the script runs with a search_path that
 -- holds nothing an unprivileged user could have planted.
 \echo Use "ALTER EXTENSION servicedesk UPDATE TO '1.1'" to load this file. \quit
@@ -45,3 +46,23 @@ CREATE POLICY requests_visible ON servicedesk.services
   USING (servicedesk.request_visible(requester_id, assignee_id, id));
 COMMENT ON POLICY requests_visible ON servicedesk.services IS
   'When the DBA enables row-level security: requesters see (and change) only their own requests; staff see all.';
+
+-------------------------------------------------------------------------------
+-- Hot path (1.1): the acting user is remembered across statements, which
+-- needs every backend told when users change; the effects trigger fires only
+-- when something it acts on changed.
+-------------------------------------------------------------------------------
+
+CREATE TRIGGER users_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON servicedesk.users
+  FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();
+
+DROP TRIGGER zzz_effects ON servicedesk.services;
+CREATE TRIGGER zzz_effects AFTER INSERT ON servicedesk.services
+  FOR EACH ROW EXECUTE FUNCTION servicedesk._services_after();
+CREATE TRIGGER zzz_effects_update AFTER UPDATE ON servicedesk.services
+  FOR EACH ROW
+  WHEN (OLD.current_stage_id IS DISTINCT FROM NEW.current_stage_id
+        OR OLD.priority IS DISTINCT FROM NEW.priority
+        OR OLD.service_type IS DISTINCT FROM NEW.service_type
+        OR OLD.sla_id IS DISTINCT FROM NEW.sla_id)
+  EXECUTE FUNCTION servicedesk._services_after();

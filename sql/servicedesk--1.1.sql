@@ -373,9 +373,17 @@ CREATE TRIGGER workflows_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
   FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();
 CREATE TRIGGER services_enforce BEFORE INSERT OR UPDATE ON servicedesk.services
   FOR EACH ROW EXECUTE FUNCTION servicedesk._services_before();
--- After zz_audit, so a transition's audit row precedes the rows it causes.
-CREATE TRIGGER zzz_effects AFTER INSERT OR UPDATE ON servicedesk.services
+-- After zz_audit, so a transition's audit row precedes the rows it causes;
+-- on UPDATE only when something the effects act on changed.
+CREATE TRIGGER zzz_effects AFTER INSERT ON servicedesk.services
   FOR EACH ROW EXECUTE FUNCTION servicedesk._services_after();
+CREATE TRIGGER zzz_effects_update AFTER UPDATE ON servicedesk.services
+  FOR EACH ROW
+  WHEN (OLD.current_stage_id IS DISTINCT FROM NEW.current_stage_id
+        OR OLD.priority IS DISTINCT FROM NEW.priority
+        OR OLD.service_type IS DISTINCT FROM NEW.service_type
+        OR OLD.sla_id IS DISTINCT FROM NEW.sla_id)
+  EXECUTE FUNCTION servicedesk._services_after();
 
 CREATE FUNCTION servicedesk.validate_workflow(stages jsonb, transitions jsonb)
   RETURNS TABLE (path text, message text)
@@ -568,3 +576,6 @@ CREATE POLICY requests_visible ON servicedesk.services
   USING (servicedesk.request_visible(requester_id, assignee_id, id));
 COMMENT ON POLICY requests_visible ON servicedesk.services IS
   'When the DBA enables row-level security: requesters see (and change) only their own requests; staff see all.';
+
+CREATE TRIGGER users_invalidate AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON servicedesk.users
+  FOR EACH STATEMENT EXECUTE FUNCTION servicedesk._invalidate_caches();

@@ -32,14 +32,28 @@ Plan g_actor_by_role = {
 
 // Per-statement memo of the actor: key is the transaction, statement start,
 // role and setting; the users trigger resets it.
+// The acting user, remembered for as long as nothing it depends on changes:
+// the setting, the roles, servicedesk.trusted_role, the users table (whose
+// statement trigger broadcasts an invalidation) and role memberships. On a
+// 1.0 schema, without that broadcast, it is kept for one statement only.
 struct ActorMemo {
   bool valid = false;
+  bool per_statement = true;
   LocalTransactionId lxid = InvalidLocalTransactionId;
   TimestampTz statement = 0;
   Oid user = InvalidOid;
+  Oid session = InvalidOid;
+  Oid users_rel = InvalidOid;
   char setting[16] = {0};
+  char trusted[NAMEDATALEN] = {0};
   std::int32_t actor = 0;
 } g_actor_memo;
+
+void actor_relcache_hook(Oid relid) {
+  if (relid == InvalidOid || relid == g_actor_memo.users_rel) g_actor_memo.valid = false;
+}
+
+void actor_syscache_hook(Datum, int, uint32) { g_actor_memo.valid = false; }
 
 struct PendingComment {
   std::int32_t service_id = 0;
@@ -405,24 +419,40 @@ Datum audit_row(FunctionCallInfo fcinfo) {
 
 std::int32_t resolve_actor() {
   Oid user = GetUserId();
+  Oid session = GetSessionUserId();
   const char* setting = guc_actor_id != nullptr ? guc_actor_id : "";
+  const char* trusted = guc_trusted_role != nullptr ? guc_trusted_role : "";
   LocalTransactionId lxid = MyProc->lxid;
   TimestampTz stmt = GetCurrentStatementStartTimestamp();
   ActorMemo& m = g_actor_memo;
-  if (m.valid && m.lxid == lxid && m.statement == stmt && m.user == user &&
-      std::strncmp(m.setting, setting, sizeof(m.setting)) == 0) {
+  if (m.valid && m.user == user && m.session == session &&
+      std::strncmp(m.setting, setting, sizeof(m.setting)) == 0 &&
+      std::strncmp(m.trusted, trusted, sizeof(m.trusted)) == 0 &&
+      (!m.per_statement || (m.lxid == lxid && m.statement == stmt))) {
     return m.actor;
   }
   m.valid = false;
   std::int32_t actor = lookup_actor();
+  const Catalog& cat = *pg_call([] { return &catalog(); });
+  m.per_statement = !cat.users_broadcast;
+  m.users_rel = cat.users;
   m.lxid = lxid;
   m.statement = stmt;
   m.user = user;
+  m.session = session;
   std::strncpy(m.setting, setting, sizeof(m.setting) - 1);
   m.setting[sizeof(m.setting) - 1] = '\0';
+  std::strncpy(m.trusted, trusted, sizeof(m.trusted) - 1);
+  m.trusted[sizeof(m.trusted) - 1] = '\0';
   m.actor = actor;
   m.valid = true;
   return actor;
+}
+
+void actor_cache_init() {
+  on_relcache_invalidation(actor_relcache_hook);
+  CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, actor_syscache_hook, 0);
+  CacheRegisterSyscacheCallback(AUTHOID, actor_syscache_hook, 0);
 }
 
 void reset_actor_cache() { g_actor_memo.valid = false; }

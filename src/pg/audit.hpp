@@ -14,6 +14,8 @@ std::int32_t resolve_actor();
 
 // Forget the cached actor (the users table changed).
 void reset_actor_cache();
+// Hooks the actor memo into cache invalidation (called from _PG_init).
+void actor_cache_init();
 
 // The next audit row written for services row `service_id` by a transition
 // carries `comment` in its new_values. Cleared when used or when the

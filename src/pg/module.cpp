@@ -113,6 +113,15 @@ const Catalog& catalog() {
   if (!HeapTupleIsValid(tup)) elog(ERROR, "cache lookup failed for relation %u", c.audit_logs);
   c.owner = ((Form_pg_class)GETSTRUCT(tup))->relowner;
   ReleaseSysCache(tup);
+  Relation users = table_open(c.users, AccessShareLock);
+  if (users->trigdesc != nullptr) {
+    for (int i = 0; i < users->trigdesc->numtriggers; ++i) {
+      if (std::strcmp(users->trigdesc->triggers[i].tgname, "users_invalidate") == 0) {
+        c.users_broadcast = true;
+      }
+    }
+  }
+  table_close(users, AccessShareLock);
   g_catalog = c;
   g_catalog_valid = true;
   return g_catalog;

@@ -30,6 +30,9 @@ struct Catalog {
   Oid sla_tracking = InvalidOid;
   Oid sla_escalations = InvalidOid;
   Oid audit_logs = InvalidOid;
+  // 1.1 added a statement trigger on users that broadcasts invalidations;
+  // only then may the acting user be remembered across statements.
+  bool users_broadcast = false;
 };
 
 // The catalog of the installed extension; raises an error if it is not

@@ -9,6 +9,7 @@ extern "C" {
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "access/htup_details.h"
+#include "access/table.h"
 #include "access/xact.h"
 #include "catalog/namespace.h"
 #include "commands/dbcommands.h"

@@ -78,6 +78,7 @@ void register_caches() {
   workflow_cache_init();
   calendar_cache_init();
   sla_cache_init();
+  actor_cache_init();
 }
 
 }  // namespace servicedesk::pg

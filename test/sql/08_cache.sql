@@ -7,7 +7,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(10);
+SELECT plan(13);
 SELECT format('host=%s port=%s dbname=%s user=%s', split_part(current_setting('unix_socket_directories'), ',', 1),
               current_setting('port'), current_database(), current_user) AS conn \gset
 SELECT is(dblink_connect('a', :'conn'), 'OK', 'session a');
@@ -44,10 +44,21 @@ SELECT * FROM dblink('b', $$SELECT servicedesk.publish_workflow('cache_probe_v',
 SELECT is((SELECT s FROM dblink('a', $$INSERT INTO servicedesk.services (title, service_type) VALUES ('p', 'cache_probe') RETURNING current_stage_id$$) AS x(s text)),
   'v2', 'and the next one on version 2, published by session b');
 
+-- the acting user: remembered across statements, never past a change to users
+SELECT dblink_exec('b', $$INSERT INTO servicedesk.users (id, username) VALUES (990001, 'cache_probe_user')$$) \gset
+SELECT is((SELECT a FROM dblink('a', $$SET servicedesk.actor_id = 990001; SELECT servicedesk.current_actor()$$) AS x(a int)),
+  990001, 'session a acts as a user');
+SELECT dblink_exec('b', $$UPDATE servicedesk.users SET active = false WHERE id = 990001$$) \gset
+SELECT is((SELECT c FROM dblink('a', $$SELECT servicedesk.current_actor()::text$$, false) AS x(c text)),
+  NULL, 'once b deactivated the user, session a is refused at its next statement');
+SELECT matches(dblink_error_message('a'), 'servicedesk actor 990001 is inactive', 'with SD009''s message');
+SELECT dblink_exec('a', 'RESET servicedesk.actor_id') \gset
+
 -- clean up what the sessions committed (audit rows stay: the trail is append-only)
 SELECT dblink_exec('b', $$DELETE FROM servicedesk.services WHERE service_type = 'cache_probe'$$) \gset
 SELECT dblink_exec('b', $$DELETE FROM servicedesk.workflows WHERE id = 990001 OR name = 'cache_probe_v'$$) \gset
 SELECT dblink_exec('b', $$DELETE FROM servicedesk.calendars WHERE id = 990001$$) \gset
+SELECT dblink_exec('b', $$DELETE FROM servicedesk.users WHERE id = 990001$$) \gset
 SELECT dblink_disconnect('a'), dblink_disconnect('b') \gset
 SELECT * FROM finish();
 ROLLBACK;
