@@ -4,6 +4,7 @@
 #include "pg/audit.hpp"
 
 #include <cstring>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -173,29 +174,89 @@ char* client_address() {
   return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(network_host, addr)));
 }
 
+// How each column of a table is rendered as JSON, looked up once per table
+// (output functions resolved, type categories decided) and dropped when the
+// table's relcache entry is invalidated (ALTER TABLE, DROP EXTENSION).
+enum class Kind : char { kBool, kInteger, kFloat, kJson, kDateTime, kArray, kText };
+struct RenderColumn {
+  bool dropped;
+  Kind kind;
+  Oid base;
+  FmgrInfo out;
+};
+struct RenderPlan {
+  MemoryContext context;  // holds the plan itself; deleted when it is dropped
+  int natts;
+  RenderColumn* cols;
+};
+
+MemoryContext g_plan_context = nullptr;
+std::unordered_map<Oid, RenderPlan*>* g_render_plans = nullptr;
+
+void render_plans_hook(Oid relid) {
+  if (g_render_plans == nullptr) return;
+  if (relid == InvalidOid) {
+    g_render_plans->clear();
+    MemoryContextReset(g_plan_context);
+  } else {
+    auto it = g_render_plans->find(relid);
+    if (it != g_render_plans->end()) {
+      MemoryContextDelete(it->second->context);
+      g_render_plans->erase(it);
+    }
+  }
+}
+
+// C-style: called under pg_call.
+RenderPlan* build_render_plan(TupleDesc desc) {
+  if (g_plan_context == nullptr) {
+    g_plan_context = AllocSetContextCreate(CacheMemoryContext, "servicedesk audit render plans",
+                                           ALLOCSET_SMALL_SIZES);
+  }
+  MemoryContext context =
+      AllocSetContextCreate(g_plan_context, "servicedesk audit render plan", ALLOCSET_SMALL_SIZES);
+  MemoryContext old = MemoryContextSwitchTo(context);
+  auto* plan = static_cast<RenderPlan*>(palloc0(sizeof(RenderPlan)));
+  plan->context = context;
+  plan->natts = desc->natts;
+  plan->cols = static_cast<RenderColumn*>(palloc0(sizeof(RenderColumn) * (desc->natts + 1)));
+  for (int i = 0; i < desc->natts; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    RenderColumn& c = plan->cols[i];
+    c.dropped = att->attisdropped;
+    if (c.dropped) continue;
+    c.base = getBaseType(att->atttypid);
+    switch (c.base) {
+      case BOOLOID: c.kind = Kind::kBool; break;
+      case INT2OID: case INT4OID: case INT8OID: case OIDOID: c.kind = Kind::kInteger; break;
+      case NUMERICOID: case FLOAT4OID: case FLOAT8OID: c.kind = Kind::kFloat; break;
+      case JSONOID: case JSONBOID: c.kind = Kind::kJson; break;
+      case DATEOID: case TIMESTAMPOID: case TIMESTAMPTZOID: case TIMEOID: case TIMETZOID:
+        c.kind = Kind::kDateTime;
+        break;
+      default:
+        c.kind = OidIsValid(get_element_type(c.base)) ? Kind::kArray : Kind::kText;
+    }
+    Oid out;
+    bool varlena;
+    getTypeOutputInfo(c.base, &out, &varlena);
+    fmgr_info_cxt(out, &c.out, context);
+  }
+  MemoryContextSwitchTo(old);
+  return plan;
+}
+
 // Renders one column value as a JSON fragment the way to_jsonb would.
 // C-style on purpose: may raise PostgreSQL errors; called under pg_call.
-char* render_value(Datum value, Oid typid) {
-  Oid base = getBaseType(typid);
-  switch (base) {
-    case BOOLOID:
+char* render_value(Datum value, RenderColumn& c) {
+  switch (c.kind) {
+    case Kind::kBool:
       return pstrdup(DatumGetBool(value) ? "true" : "false");
-    case INT2OID:
-    case INT4OID:
-    case INT8OID:
-    case OIDOID: {
-      Oid out;
-      bool varlena;
-      getTypeOutputInfo(base, &out, &varlena);
-      return OidOutputFunctionCall(out, value);
-    }
-    case NUMERICOID:
-    case FLOAT4OID:
-    case FLOAT8OID: {
-      Oid out;
-      bool varlena;
-      getTypeOutputInfo(base, &out, &varlena);
-      char* s = OidOutputFunctionCall(out, value);
+    case Kind::kInteger:
+    case Kind::kJson:
+      return OutputFunctionCall(&c.out, value);
+    case Kind::kFloat: {
+      char* s = OutputFunctionCall(&c.out, value);
       // NaN and infinities are not JSON numbers: quote them, as to_jsonb does.
       if (strspn(s, "0123456789+-.eE") != strlen(s)) {
         StringInfoData buf;
@@ -205,59 +266,68 @@ char* render_value(Datum value, Oid typid) {
       }
       return s;
     }
-    case JSONOID:
-    case JSONBOID: {
-      Oid out;
-      bool varlena;
-      getTypeOutputInfo(base, &out, &varlena);
-      return OidOutputFunctionCall(out, value);
-    }
-    case DATEOID:
-    case TIMESTAMPOID:
-    case TIMESTAMPTZOID:
-    case TIMEOID:
-    case TIMETZOID: {
+    case Kind::kDateTime: {
       char buf[MAXDATELEN + 1];
-      JsonEncodeDateTime(buf, value, base, nullptr);
+      JsonEncodeDateTime(buf, value, c.base, nullptr);
       StringInfoData out;
       initStringInfo(&out);
       escape_json(&out, buf);
       return out.data;
     }
-    default:
+    case Kind::kArray:
+      return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(array_to_json, value)));
+    case Kind::kText:
       break;
   }
-  if (OidIsValid(get_element_type(base))) {
-    return text_to_cstring(DatumGetTextPP(DirectFunctionCall1(array_to_json, value)));
-  }
-  Oid out;
-  bool varlena;
-  getTypeOutputInfo(base, &out, &varlena);
   StringInfoData buf;
   initStringInfo(&buf);
-  escape_json(&buf, OidOutputFunctionCall(out, value));
+  escape_json(&buf, OutputFunctionCall(&c.out, value));
   return buf.data;
 }
 
-// Renders every live column of a row; NULL entries are SQL NULLs.
-char** render_row(HeapTuple tuple, TupleDesc desc) {
+// Renders the live columns of a row (NULL entries are SQL NULLs). With
+// `other`, only the columns whose value differs from `other`'s are rendered;
+// the others are left NULL in the result and flagged in `same`.
+char** render_row(HeapTuple tuple, TupleDesc desc, RenderPlan* plan, HeapTuple other,
+                  bool* same) {
   char** out = static_cast<char**>(palloc0(sizeof(char*) * (desc->natts + 1)));
   for (int i = 0; i < desc->natts; ++i) {
-    Form_pg_attribute att = TupleDescAttr(desc, i);
-    if (att->attisdropped) continue;
+    RenderColumn& c = plan->cols[i];
+    if (c.dropped) continue;
     bool isnull;
     Datum v = heap_getattr(tuple, i + 1, desc, &isnull);
-    out[i] = isnull ? nullptr : render_value(v, att->atttypid);
+    if (other != nullptr) {
+      bool other_null;
+      Datum o = heap_getattr(other, i + 1, desc, &other_null);
+      Form_pg_attribute att = TupleDescAttr(desc, i);
+      same[i] = isnull == other_null &&
+                (isnull || datum_image_eq(v, o, att->attbyval, att->attlen));
+      if (same[i]) continue;
+    }
+    out[i] = isnull ? nullptr : render_value(v, c);
   }
   return out;
 }
 
-std::vector<Field> fields_of(TupleDesc desc, char** rendered) {
+RenderPlan* render_plan_for(Oid relid, TupleDesc desc) {
+  if (g_render_plans == nullptr) g_render_plans = new std::unordered_map<Oid, RenderPlan*>();
+  auto it = g_render_plans->find(relid);
+  if (it != g_render_plans->end()) {
+    if (it->second->natts == desc->natts) return it->second;
+    MemoryContextDelete(it->second->context);
+    g_render_plans->erase(it);
+  }
+  RenderPlan* plan = pg_call([&] { return build_render_plan(desc); });
+  (*g_render_plans)[relid] = plan;
+  return plan;
+}
+
+std::vector<Field> fields_of(TupleDesc desc, char** rendered, const bool* skip = nullptr) {
   std::vector<Field> fields;
   fields.reserve(desc->natts);
   for (int i = 0; i < desc->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);
-    if (att->attisdropped) continue;
+    if (att->attisdropped || (skip != nullptr && skip[i])) continue;
     Field f{NameStr(att->attname), std::nullopt};
     if (rendered[i] != nullptr) f.json = std::string_view(rendered[i]);
     fields.push_back(f);
@@ -359,16 +429,36 @@ Datum audit_row(FunctionCallInfo fcinfo) {
                 "Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.");
   }
 
-  char** old_rendered = old_tuple ? pg_call([&] { return render_row(old_tuple, desc); }) : nullptr;
-  char** new_rendered = new_tuple ? pg_call([&] { return render_row(new_tuple, desc); }) : nullptr;
-  std::vector<Field> old_fields = old_rendered ? fields_of(desc, old_rendered) : std::vector<Field>{};
-  std::vector<Field> new_fields = new_rendered ? fields_of(desc, new_rendered) : std::vector<Field>{};
-  const std::vector<Field>& any_fields = new_tuple ? new_fields : old_fields;
+  RenderPlan* plan = render_plan_for(relid, desc);
+  // On UPDATE only the columns whose values differ are rendered at all.
+  bool* same = nullptr;
+  if (old_tuple != nullptr && new_tuple != nullptr) {
+    same = pg_call([&] { return static_cast<bool*>(palloc0(sizeof(bool) * (desc->natts + 1))); });
+  }
+  char** old_rendered =
+      old_tuple ? pg_call([&] { return render_row(old_tuple, desc, plan, new_tuple, same); }) : nullptr;
+  char** new_rendered =
+      new_tuple ? pg_call([&] { return render_row(new_tuple, desc, plan, old_tuple, same); }) : nullptr;
+  std::vector<Field> old_fields = old_rendered ? fields_of(desc, old_rendered, same) : std::vector<Field>{};
+  std::vector<Field> new_fields = new_rendered ? fields_of(desc, new_rendered, same) : std::vector<Field>{};
 
-  std::string_view id_text = column_json(any_fields, "id");
-  std::int32_t entity_id = 0;
-  bool has_id = !id_text.empty();
-  if (has_id) entity_id = static_cast<std::int32_t>(std::strtol(std::string(id_text).c_str(), nullptr, 10));
+  HeapTuple any_tuple = new_tuple ? new_tuple : old_tuple;
+  struct EntityId {
+    bool present;
+    std::int32_t value;
+  };
+  EntityId eid = pg_call([&] {
+    EntityId e{false, 0};
+    int att = SPI_fnumber(desc, "id");
+    if (att > 0 && getBaseType(TupleDescAttr(desc, att - 1)->atttypid) == INT4OID) {
+      bool isnull;
+      Datum v = heap_getattr(any_tuple, att, desc, &isnull);
+      if (!isnull) e = EntityId{true, DatumGetInt32(v)};
+    }
+    return e;
+  });
+  std::int32_t entity_id = eid.value;
+  bool has_id = eid.present;
 
   std::string old_values;
   std::string new_values;
@@ -451,6 +541,7 @@ std::int32_t resolve_actor() {
 
 void actor_cache_init() {
   on_relcache_invalidation(actor_relcache_hook);
+  on_relcache_invalidation(render_plans_hook);
   CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, actor_syscache_hook, 0);
   CacheRegisterSyscacheCallback(AUTHOID, actor_syscache_hook, 0);
 }
