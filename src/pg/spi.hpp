@@ -1,7 +1,10 @@
-// SPI with plans prepared once per backend. Plans are prepared under
-// search_path = pg_catalog, pg_temp and the plan cache re-analyses them under
-// that same path, so nothing a user puts on their search_path can shadow an
-// object our SQL names. Every object in our SQL is schema-qualified anyway.
+// SPI with plans prepared once per backend. Every SPI session pins
+// search_path = pg_catalog, pg_temp for as long as it is open (as a function's
+// SET clause would): the plan cache re-analyses a cached plan under the
+// *current* search_path when it differs from the one it was prepared under,
+// so pinning it only while preparing would not be enough. Nothing a caller
+// puts on their search_path can shadow an object or operator our SQL names;
+// every object in our SQL is schema-qualified as well.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +36,7 @@ class SpiSession {
 
  private:
   bool connected_ = false;
+  int guc_nest_ = 0;  // GUC nest level of the pinned search_path, 0 if none
   MemoryContext caller_ = nullptr;
 };
 
