@@ -45,14 +45,14 @@ class EngineWrites {
 
 Plan g_by_ids = {
     "SELECT u.id FROM servicedesk.users u WHERE u.id OPERATOR(pg_catalog.=) ANY ($1) AND u.active "
-    "AND u.id IS DISTINCT FROM $2 ORDER BY u.id",
+    "AND (u.id OPERATOR(pg_catalog.=) $2) IS NOT TRUE ORDER BY u.id",
     2, {INT4ARRAYOID, INT4OID}};
 Plan g_by_role = {
     "SELECT u.id FROM servicedesk.users u WHERE u.active AND $1 OPERATOR(pg_catalog.=) ANY "
-    "(u.roles) AND u.id IS DISTINCT FROM $2 ORDER BY u.id",
+    "(u.roles) AND (u.id OPERATOR(pg_catalog.=) $2) IS NOT TRUE ORDER BY u.id",
     2, {TEXTOID, INT4OID}};
 Plan g_next_round = {
-    "SELECT COALESCE(max(round), 0) + 1 FROM servicedesk.approvals "
+    "SELECT COALESCE(pg_catalog.max(round), 0) OPERATOR(pg_catalog.+) 1 FROM servicedesk.approvals "
     "WHERE service_id OPERATOR(pg_catalog.=) $1 AND workflow_stage_id OPERATOR(pg_catalog.=) "
     "$2::pg_catalog.varchar",
     2, {INT4OID, TEXTOID}};
@@ -68,14 +68,14 @@ Plan g_cancel = {
 Plan g_sla_calendar = {
     "SELECT calendar_id FROM servicedesk.slas WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT4OID}};
 Plan g_lock_service = {
-    "SELECT workflow_id, current_stage_id::text FROM servicedesk.services "
+    "SELECT workflow_id, current_stage_id::pg_catalog.text FROM servicedesk.services "
     "WHERE id OPERATOR(pg_catalog.=) $1 FOR UPDATE",
     1, {INT4OID}};
 // Row-locking read of the round: it sees decisions committed meanwhile
 // (READ COMMITTED follows the update chain; REPEATABLE READ and SERIALIZABLE
 // raise a serialization failure instead of counting a stale view).
 Plan g_tally = {
-    "SELECT status::text FROM servicedesk.approvals WHERE service_id OPERATOR(pg_catalog.=) $1 "
+    "SELECT status::pg_catalog.text FROM servicedesk.approvals WHERE service_id OPERATOR(pg_catalog.=) $1 "
     "AND workflow_stage_id OPERATOR(pg_catalog.=) $2::pg_catalog.varchar "
     "AND round OPERATOR(pg_catalog.=) $3 FOR SHARE",
     3, {INT4OID, TEXTOID, INT4OID}};
@@ -104,7 +104,7 @@ Plan g_live_round = {
 Plan g_overdue = {
     "UPDATE servicedesk.approvals SET overdue_reported_at = $1 "
     "WHERE status OPERATOR(pg_catalog.=) 'pending' AND due_date OPERATOR(pg_catalog.<) $1 "
-    "AND overdue_reported_at IS NULL RETURNING id, service_id, approver_id, workflow_stage_id::text",
+    "AND overdue_reported_at IS NULL RETURNING id, service_id, approver_id, workflow_stage_id::pg_catalog.text",
     1, {TIMESTAMPTZOID}};
 
 std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {

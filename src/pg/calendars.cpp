@@ -52,7 +52,7 @@ class PgZone final : public TimeZoneProvider {
 };
 
 Plan g_fetch = {
-    "SELECT timezone, working_hours::text, holidays FROM servicedesk.calendars "
+    "SELECT timezone, working_hours::pg_catalog.text, holidays FROM servicedesk.calendars "
     "WHERE id OPERATOR(pg_catalog.=) $1",
     1, {INT4OID}};
 

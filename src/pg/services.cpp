@@ -19,7 +19,7 @@ namespace {
 bool g_system_move = false;
 
 Plan g_workflow_state = {
-    "SELECT active, name::text, version FROM servicedesk.workflows "
+    "SELECT active, name::pg_catalog.text, version FROM servicedesk.workflows "
     "WHERE id OPERATOR(pg_catalog.=) $1",
     1, {INT4OID}};
 Plan g_pick_by_type = {
@@ -163,6 +163,13 @@ HeapTuple before_update(const SpiSession& spi, Relation rel, HeapTuple old_tuple
   TupleDesc desc = RelationGetDescr(rel);
   ServiceRow old_row = pg_call([&] { return read_service(old_tuple, desc, a); });
   ServiceRow new_row = pg_call([&] { return read_service(new_tuple, desc, a); });
+  if (old_row.id != new_row.id) {
+    throw Error(sqlstate::kImmutable,
+                "id of request " + std::to_string(old_row.id) + " cannot change",
+                "A request keeps its id for life: its audit trail, approvals and SLA tracking "
+                "refer to it.",
+                "Create a new request instead.");
+  }
   if (old_row.has_workflow != new_row.has_workflow ||
       old_row.workflow_id != new_row.workflow_id) {
     throw Error(sqlstate::kImmutable,
@@ -197,8 +204,14 @@ HeapTuple before_update(const SpiSession& spi, Relation rel, HeapTuple old_tuple
     const auto& approval = c.stages()[from].approval;
     outcome_move = g_system_move && to >= 0 && approval &&
                    (to == approval->on_approved || to == approval->on_rejected);
+    if (new_row.stage == nullptr) {
+      Refusal r = undefined_move(*wf, old_row.id, from, "");
+      r.message = "current_stage_id of request " + std::to_string(old_row.id) + " cannot be NULL";
+      r.detail = "A request is always at one stage of " + workflow_label(*wf) + ".";
+      r.raise();
+    }
     if (!outcome_move && (to < 0 || c.find_transition(from, to) == nullptr)) {
-      undefined_move(*wf, old_row.id, from, new_row.stage ? new_row.stage : "NULL").raise();
+      undefined_move(*wf, old_row.id, from, new_row.stage).raise();
     }
   } else if (!same(old_row.status, new_row.status)) {
     std::vector<std::int32_t> matches;

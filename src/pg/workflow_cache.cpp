@@ -11,7 +11,7 @@ namespace servicedesk::pg {
 namespace {
 
 Plan g_fetch = {
-    "SELECT name::text, version, stages::text, transitions::text "
+    "SELECT name::pg_catalog.text, version, stages::pg_catalog.text, transitions::pg_catalog.text "
     "FROM servicedesk.workflows WHERE id OPERATOR(pg_catalog.=) $1",
     1, {INT4OID}};
 

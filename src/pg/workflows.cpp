@@ -21,7 +21,7 @@ Plan g_in_use = {
     "SELECT 1 FROM servicedesk.services WHERE workflow_id OPERATOR(pg_catalog.=) $1 LIMIT 1", 1,
     {INT4OID}};
 Plan g_service_for_transition = {
-    "SELECT workflow_id, current_stage_id::text FROM servicedesk.services "
+    "SELECT workflow_id, current_stage_id::pg_catalog.text FROM servicedesk.services "
     "WHERE id OPERATOR(pg_catalog.=) $1",
     1, {INT4OID}};
 Plan g_transition = {
