@@ -12,6 +12,8 @@
 #   SD_BENCH_REQUESTS=10000 requests per transition variant
 #   SD_BENCH_TRACKING=1000000 active SLA tracking rows for sla_sweep
 #   SD_BENCH_NO_BUILD=1     skip `make && make install`
+#   SD_BENCH_CASES='...'    the cases to run, of: transitions business_add sla_sweep
+#                           (default: all)
 #   SD_BENCH_OUT=FILE       also write the table to FILE
 #   SD_BENCH_LOG=FILE       keep the raw pgbench/psql output in FILE
 #   SD_PORT=N               port of the throwaway cluster (default: random)
@@ -57,7 +59,11 @@ met() {  # met VALUE OP TARGET
 rows=()
 row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
 
+# SD_BENCH_CASES picks the cases to run (default: all three).
+want() { [[ " ${SD_BENCH_CASES:-transitions business_add sla_sweep} " == *" $1 "* ]]; }
+
 # ---- transitions (issue 3) ----------------------------------------------------
+if want transitions; then
 echo "== transitions: setup ($NREQ requests per variant)" >&2
 psqlq -d postgres -c 'CREATE DATABASE bench_tx'
 export PGDATABASE=bench_tx
@@ -105,8 +111,10 @@ for c in 1 2; do
 done
 psqlq -At -c "SELECT 'audit rows: servicedesk transitions ' || count(*) FROM servicedesk.audit_logs WHERE action = 'transition'" \
   -c "SELECT 'audit rows: floor transitions ' || count(*) FROM floor.audit_logs" >&2
+fi
 
 # ---- business_add (issue 4) ---------------------------------------------------
+if want business_add; then
 echo "== business_add: 1M calls, best of 5" >&2
 psqlq -f bench/business_add.sql >"$tmpdir/business_add.out"
 cat "$tmpdir/business_add.out" >>"$log"
@@ -116,8 +124,10 @@ q=$(ratio "${ba[two_week]}" "${ba[floor]}")
 row "business_add x 1M, two-week span (4800 min) vs t + interval (ms)" "${ba[two_week]}" "${ba[floor]}" "$q" "<= 3" "$(met "$q" '<=' 3)"
 q=$(ratio "${ba[one_year]}" "${ba[one_day]}")
 row "business_add x 1M, one-year span (120000 min) vs one-day span (480 min) (ms)" "${ba[one_year]}" "${ba[one_day]}" "$q" "<= 1.5" "$(met "$q" '<=' 1.5)"
+fi
 
 # ---- sla_sweep (issue 4) ------------------------------------------------------
+if want sla_sweep; then
 echo "== sla_sweep: setup ($NTRACK active tracking rows, 1% due)" >&2
 psqlq -d postgres -c 'CREATE DATABASE bench_sweep'
 export PGDATABASE=bench_sweep
@@ -143,6 +153,7 @@ q=$(ratio "${sw[sweep]}" "${sw[floor_audit]}")
 row "$label, vs plain UPDATE with the table's audit trigger (ms)" "${sw[sweep]}" "${sw[floor_audit]}" "$q" "<= 2" "$(met "$q" '<=' 2)"
 q=$(ratio "${sw[sweep]}" "${sw[floor_plain]}")
 row "$label, vs plain UPDATE with triggers off (ms)" "${sw[sweep]}" "${sw[floor_plain]}" "$q" "<= 2" "$(met "$q" '<=' 2)"
+fi
 
 check_no_crash >&2
 

@@ -1,10 +1,13 @@
 // SLAs in the database: matching, the tracking row's clock on every move,
 // re-matching, and sla_sweep(). The clock logic itself is in
 // src/core/sla_clock.cpp; this file loads and stores its state.
+#include <algorithm>
 #include <cstring>
+#include <limits>
 #include <list>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "core/row_diff.hpp"
@@ -153,46 +156,66 @@ struct Tracking {
   SlaClock clock;
 };
 
-std::optional<Micros> opt_ts(int col) {
+std::optional<Micros> opt_ts(std::uint64_t row, int col) {
   bool isnull;
-  Datum d = spi_value(0, col, &isnull);
+  Datum d = spi_value(row, col, &isnull);
   if (isnull) return std::nullopt;
   return DatumGetTimestampTz(d);
+}
+
+// Row `row` of the last SPI result, columns 1-14 as g_tracking_load selects
+// them. *canonical (if given) is false when rewriting the row from the clock
+// would change a column besides the ones the clock logic changes (a NULL
+// status or started_at, a paused_work with days or months).
+Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
+  Tracking t;
+  bool isnull;
+  bool plain = true;
+  t.id = DatumGetInt32(spi_value(row, 1, &isnull));
+  t.sla_id = DatumGetInt32(spi_value(row, 2, &isnull));
+  char* status = pg_call([row] {
+    bool n;
+    Datum d = spi_value(row, 3, &n);
+    return n ? static_cast<char*>(nullptr) : TextDatumGetCString(d);
+  });
+  if (status == nullptr) plain = false;
+  t.clock.status =
+      parse_clock_status(status != nullptr ? status : "active").value_or(ClockStatus::kActive);
+  std::optional<Micros> started = opt_ts(row, 4);
+  if (!started) plain = false;
+  t.clock.started_at = started.value_or(0);
+  t.clock.response_deadline = opt_ts(row, 5);
+  t.clock.resolution_deadline = opt_ts(row, 6);
+  t.clock.responded_at = opt_ts(row, 7);
+  t.clock.resolved_at = opt_ts(row, 8);
+  t.clock.paused_at = opt_ts(row, 9);
+  Datum v = spi_value(row, 10, &isnull);
+  if (!isnull) t.clock.response_time = DatumGetInt32(v);
+  v = spi_value(row, 11, &isnull);
+  if (!isnull) t.clock.resolution_time = DatumGetInt32(v);
+  v = spi_value(row, 12, &isnull);
+  t.clock.response_breached = !isnull && DatumGetBool(v);
+  v = spi_value(row, 13, &isnull);
+  t.clock.resolution_breached = !isnull && DatumGetBool(v);
+  v = spi_value(row, 14, &isnull);
+  if (!isnull) {
+    const Interval* iv = DatumGetIntervalP(v);
+    // Saturating: a forged interval near its limit must not wrap around.
+    __int128 work =
+        static_cast<__int128>(iv->time) + static_cast<__int128>(iv->day) * kMicrosPerDay;
+    work = std::clamp<__int128>(work, std::numeric_limits<Micros>::min(),
+                                std::numeric_limits<Micros>::max());
+    t.clock.paused_work = static_cast<Micros>(work);
+    if (iv->day != 0 || iv->month != 0) plain = false;
+  }
+  if (canonical != nullptr) *canonical = plain;
+  return t;
 }
 
 std::optional<Tracking> load_tracking(std::int32_t service_id) {
   Datum arg = Int32GetDatum(service_id);
   if (run_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
-  Tracking t;
-  bool isnull;
-  t.id = DatumGetInt32(spi_value(0, 1, &isnull));
-  t.sla_id = DatumGetInt32(spi_value(0, 2, &isnull));
-  char* status = pg_call([] {
-    bool n;
-    Datum d = spi_value(0, 3, &n);
-    return n ? pstrdup("active") : TextDatumGetCString(d);
-  });
-  t.clock.status = parse_clock_status(status).value_or(ClockStatus::kActive);
-  t.clock.started_at = opt_ts(4).value_or(0);
-  t.clock.response_deadline = opt_ts(5);
-  t.clock.resolution_deadline = opt_ts(6);
-  t.clock.responded_at = opt_ts(7);
-  t.clock.resolved_at = opt_ts(8);
-  t.clock.paused_at = opt_ts(9);
-  Datum v = spi_value(0, 10, &isnull);
-  if (!isnull) t.clock.response_time = DatumGetInt32(v);
-  v = spi_value(0, 11, &isnull);
-  if (!isnull) t.clock.resolution_time = DatumGetInt32(v);
-  v = spi_value(0, 12, &isnull);
-  t.clock.response_breached = !isnull && DatumGetBool(v);
-  v = spi_value(0, 13, &isnull);
-  t.clock.resolution_breached = !isnull && DatumGetBool(v);
-  v = spi_value(0, 14, &isnull);
-  if (!isnull) {
-    const Interval* iv = DatumGetIntervalP(v);
-    t.clock.paused_work = iv->time + static_cast<Micros>(iv->day) * kMicrosPerDay;
-  }
-  return t;
+  return read_tracking(0);
 }
 
 std::vector<std::int32_t> fired_rules(std::int32_t tracking_id) {
@@ -432,6 +455,14 @@ void on_sla_changed(const WorkflowVersion& wf, const ServiceRow& old_row,
 }
 
 // ---- the sweep ----------------------------------------------------------------
+//
+// Set-based: the due rows are taken in chunks; per chunk one statement locks
+// the requests (SKIP LOCKED), one loads and locks their tracking rows, one
+// reads the rules they have fired, one inserts the notify escalations, and
+// one UPDATE per audit action ('breach', 'update') writes the flags and
+// next_check_at of every row from arrays. Rows that fire a set_priority or
+// reassign rule (which re-match the SLA through the services triggers) take
+// the per-row path.
 
 namespace {
 
@@ -441,15 +472,49 @@ Plan g_sweep_candidates = {
     "ORDER BY next_check_at",
     1, {TIMESTAMPTZOID}};
 
-Plan g_lock_request = {
-    "SELECT id FROM servicedesk.services WHERE id OPERATOR(pg_catalog.=) $1 "
-    "FOR UPDATE SKIP LOCKED",
-    1, {INT4OID}};
+// Lock order: the request first, then its tracking row; a request someone
+// else holds is left to the next sweep.
+Plan g_lock_requests = {
+    "SELECT id FROM servicedesk.services WHERE id OPERATOR(pg_catalog.=) ANY ($1) "
+    "ORDER BY id FOR UPDATE SKIP LOCKED",
+    1, {INT4ARRAYOID}};
+
+// The latest tracking row of each request (as load_tracking picks it), locked.
+Plan g_tracking_load_many = {
+    "SELECT id, sla_id, status, started_at, response_deadline, resolution_deadline, "
+    "responded_at, resolved_at, paused_at, response_time, resolution_time, response_breached, "
+    "resolution_breached, paused_work, service_id, next_check_at, breached "
+    "FROM servicedesk.sla_tracking WHERE id OPERATOR(pg_catalog.=) ANY (ARRAY("
+    "SELECT DISTINCT ON (service_id) id FROM servicedesk.sla_tracking "
+    "WHERE service_id OPERATOR(pg_catalog.=) ANY ($1) ORDER BY service_id, id DESC)) "
+    "FOR UPDATE",
+    1, {INT4ARRAYOID}};
+
+Plan g_fired_many = {
+    "SELECT sla_tracking_id, rule_index FROM servicedesk.sla_escalations "
+    "WHERE sla_tracking_id OPERATOR(pg_catalog.=) ANY ($1)",
+    1, {INT4ARRAYOID}};
 
 Plan g_fire = {
     "INSERT INTO servicedesk.sla_escalations (sla_tracking_id, rule_index, action, fired_at) "
     "VALUES ($1, $2, $3, $4) ON CONFLICT (sla_tracking_id, rule_index) DO NOTHING RETURNING id",
     4, {INT4OID, INT4OID, TEXTOID, TIMESTAMPTZOID}};
+
+Plan g_fire_many = {
+    "INSERT INTO servicedesk.sla_escalations (sla_tracking_id, rule_index, action, fired_at) "
+    "SELECT v.t, v.r, $3, $4 "
+    "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2)) AS v(t, r) "
+    "ON CONFLICT (sla_tracking_id, rule_index) DO NOTHING RETURNING sla_tracking_id, rule_index",
+    4, {INT4ARRAYOID, INT4ARRAYOID, TEXTOID, TIMESTAMPTZOID}};
+
+// Writes what a sweep changes in a tracking row: the flags and next_check_at.
+Plan g_tracking_flags = {
+    "UPDATE servicedesk.sla_tracking t SET response_breached = v.rb, "
+    "resolution_breached = v.sb, breached = (t.breached OR v.rb OR v.sb), next_check_at = v.nc "
+    "FROM ROWS FROM (pg_catalog.unnest($1), pg_catalog.unnest($2), pg_catalog.unnest($3), "
+    "pg_catalog.unnest($4)) AS v(id, rb, sb, nc) "
+    "WHERE t.id OPERATOR(pg_catalog.=) v.id",
+    4, {INT4ARRAYOID, BOOLARRAYOID, BOOLARRAYOID, TIMESTAMPTZARRAYOID}};
 
 Plan g_set_priority = {
     "UPDATE servicedesk.services SET priority = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
@@ -462,14 +527,77 @@ Plan g_reassign = {
     "UPDATE servicedesk.services SET assignee_id = $2 WHERE id OPERATOR(pg_catalog.=) $1", 2,
     {INT4OID, INT4OID}};
 
-// Sweeps one tracking row whose request this transaction has locked.
-int sweep_one(std::int32_t service_id, Micros at) {
-  std::optional<Tracking> t = load_tracking(service_id);
-  if (!t || t->clock.status != ClockStatus::kActive) return 0;
-  std::shared_ptr<const SlaDef> def = sla_def(t->sla_id);
-  std::shared_ptr<const Calendar> cal = calendar_for(def->has_calendar, def->calendar_id);
-  std::vector<std::int32_t> fired = fired_rules(t->id);
-  SweepDecision d = evaluate_sweep(t->clock, *cal, def->targets, def->rules, fired, at);
+// Due rows per chunk: bounds the arrays and the SPI results held at once.
+constexpr std::size_t kSweepChunk = 5000;
+
+Datum int4_array(const std::vector<std::int32_t>& v) {
+  const std::int32_t* p = v.data();
+  int n = static_cast<int>(v.size());
+  return pg_call([p, n] {
+    auto* d = static_cast<Datum*>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; ++i) d[i] = Int32GetDatum(p[i]);
+    return PointerGetDatum(construct_array(d, n, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+  });
+}
+
+Datum bool_array(const std::vector<char>& v) {
+  const char* p = v.data();
+  int n = static_cast<int>(v.size());
+  return pg_call([p, n] {
+    auto* d = static_cast<Datum*>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; ++i) d[i] = BoolGetDatum(p[i] != 0);
+    return PointerGetDatum(construct_array(d, n, BOOLOID, sizeof(bool), true, TYPALIGN_CHAR));
+  });
+}
+
+Datum timestamptz_array(const std::vector<std::optional<Micros>>& v) {
+  const std::optional<Micros>* p = v.data();
+  int n = static_cast<int>(v.size());
+  return pg_call([p, n] {
+    auto* d = static_cast<Datum*>(palloc(sizeof(Datum) * (n > 0 ? n : 1)));
+    auto* nulls = static_cast<bool*>(palloc(sizeof(bool) * (n > 0 ? n : 1)));
+    for (int i = 0; i < n; ++i) {
+      nulls[i] = !p[i].has_value();
+      d[i] = nulls[i] ? 0 : TimestampTzGetDatum(*p[i]);
+    }
+    int dims[1] = {n};
+    int lbs[1] = {1};
+    return PointerGetDatum(construct_md_array(d, nulls, 1, dims, lbs, TIMESTAMPTZOID,
+                                              sizeof(TimestampTz), FLOAT8PASSBYVAL,
+                                              TYPALIGN_DOUBLE));
+  });
+}
+
+bool contains_rule(const std::vector<std::int32_t>& v, std::int32_t idx) {
+  return std::find(v.begin(), v.end(), idx) != v.end();
+}
+
+// One due row of a chunk: its request is locked, its tracking row loaded.
+struct Due {
+  std::int32_t service_id = 0;
+  Tracking t;
+  bool canonical = true;                // read_tracking: the row is what the clock would store
+  std::optional<Micros> next_check_at;  // as stored
+  bool breached_col = false;            // breached IS TRUE, as stored
+  std::shared_ptr<const SlaDef> def;
+  std::shared_ptr<const Calendar> cal;
+  std::vector<std::int32_t> fired;
+  SweepDecision d;
+  std::vector<std::string> events;  // sent in candidate order
+};
+
+// The per-row path for a row that fires a set_priority or reassign rule (or
+// whose stored row is not in the clock's canonical form): every rule on its
+// own, then the clock re-read (an escalation may have re-matched the SLA) and
+// the whole row stored.
+int sweep_slow(Due& r, Micros at) {
+  std::int32_t service_id = r.service_id;
+  std::optional<Tracking> t = r.t;
+  std::shared_ptr<const SlaDef> def = r.def;
+  std::shared_ptr<const Calendar> cal = r.cal;
+  std::vector<std::int32_t>& fired = r.fired;
+  SweepDecision& d = r.d;
+  auto send = [&r](std::string payload) { r.events.push_back(std::move(payload)); };
   int count = 0;
   Oid escalations = pg_call([] { return catalog().sla_escalations; });
   Oid tracking_rel = pg_call([] { return catalog().sla_tracking; });
@@ -539,6 +667,180 @@ int sweep_one(std::int32_t service_id, Micros at) {
   return count;
 }
 
+// The flag/next_check_at writes of one audit action, as arrays.
+struct FlagBatch {
+  std::vector<std::int32_t> ids;
+  std::vector<char> rb;
+  std::vector<char> sb;
+  std::vector<std::optional<Micros>> nc;
+
+  void add(std::int32_t id, const SlaClock& c, std::optional<Micros> next) {
+    ids.push_back(id);
+    rb.push_back(c.response_breached ? 1 : 0);
+    sb.push_back(c.resolution_breached ? 1 : 0);
+    nc.push_back(next);
+  }
+  // In id order, so the UPDATE visits the table's pages in physical order.
+  void write() const {
+    if (ids.empty()) return;
+    std::vector<std::size_t> order(ids.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(),
+              [this](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+    FlagBatch s;
+    for (std::size_t i : order) {
+      s.ids.push_back(ids[i]);
+      s.rb.push_back(rb[i]);
+      s.sb.push_back(sb[i]);
+      s.nc.push_back(nc[i]);
+    }
+    Datum v[4] = {int4_array(s.ids), bool_array(s.rb), bool_array(s.sb), timestamptz_array(s.nc)};
+    run_owner(g_tracking_flags, v, nullptr, false);
+  }
+};
+
+// Sweeps the due requests `sids` (distinct, in candidate order).
+int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
+  // 1. Lock the requests, skipping those someone else holds.
+  Datum arg = int4_array(sids);
+  std::uint64_t n = run_owner(g_lock_requests, &arg, nullptr, false);
+  if (n == 0) return 0;
+  std::vector<std::int32_t> locked;
+  locked.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    bool isnull;
+    locked.push_back(DatumGetInt32(spi_value(i, 1, &isnull)));
+  }
+  // 2. Their latest tracking rows, locked.
+  arg = int4_array(locked);
+  n = run_owner(g_tracking_load_many, &arg, nullptr, false);
+  std::unordered_map<std::int32_t, Due> by_service;
+  by_service.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) {
+    Due r;
+    r.t = read_tracking(i, &r.canonical);
+    bool isnull;
+    r.service_id = DatumGetInt32(spi_value(i, 15, &isnull));
+    r.next_check_at = opt_ts(i, 16);
+    Datum b = spi_value(i, 17, &isnull);
+    r.breached_col = !isnull && DatumGetBool(b);
+    by_service.emplace(r.service_id, std::move(r));
+  }
+  // Active rows in candidate order, with their SLA and calendar.
+  std::vector<Due*> rows;
+  rows.reserve(by_service.size());
+  std::vector<std::int32_t> with_rules;
+  for (std::int32_t sid : sids) {
+    auto it = by_service.find(sid);
+    if (it == by_service.end() || it->second.t.clock.status != ClockStatus::kActive) continue;
+    Due& r = it->second;
+    r.def = sla_def(r.t.sla_id);
+    r.cal = calendar_for(r.def->has_calendar, r.def->calendar_id);
+    if (!r.def->rules.empty()) with_rules.push_back(r.t.id);
+    rows.push_back(&r);
+  }
+  // 3. The rules they have fired (only rows whose SLA has rules can have any).
+  if (!with_rules.empty()) {
+    std::unordered_map<std::int32_t, Due*> by_tracking;
+    for (Due* r : rows) by_tracking.emplace(r->t.id, r);
+    arg = int4_array(with_rules);
+    n = run_owner(g_fired_many, &arg, nullptr, true);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      bool isnull;
+      std::int32_t tid = DatumGetInt32(spi_value(i, 1, &isnull));
+      std::int32_t idx = DatumGetInt32(spi_value(i, 2, &isnull));
+      auto it = by_tracking.find(tid);
+      if (it != by_tracking.end()) it->second->fired.push_back(idx);
+    }
+  }
+  // 4. Decide; rows with set_priority / reassign rules to fire go one by one.
+  int count = 0;
+  std::vector<Due*> fast;
+  fast.reserve(rows.size());
+  std::vector<std::int32_t> fire_t;
+  std::vector<std::int32_t> fire_r;
+  for (Due* r : rows) {
+    r->d = evaluate_sweep(r->t.clock, *r->cal, r->def->targets, r->def->rules, r->fired, at);
+    bool slow = !r->canonical;
+    for (std::int32_t idx : r->d.fire) {
+      if (r->def->rules[idx].action != RuleAction::kNotify) slow = true;
+    }
+    if (slow) {
+      count += sweep_slow(*r, at);
+      continue;
+    }
+    for (std::int32_t idx : r->d.fire) {
+      fire_t.push_back(r->t.id);
+      fire_r.push_back(idx);
+    }
+    fast.push_back(r);
+  }
+  // 5. The notify escalations of the other rows, in one INSERT.
+  std::unordered_map<std::int32_t, std::vector<std::int32_t>> inserted;
+  if (!fire_t.empty()) {
+    Oid escalations = pg_call([] { return catalog().sla_escalations; });
+    Datum v[4] = {int4_array(fire_t), int4_array(fire_r),
+                  text_d(rule_action_name(RuleAction::kNotify)), TimestampTzGetDatum(at)};
+    {
+      ActionOverride audit_as(escalations, "escalate");
+      n = run_owner(g_fire_many, v, nullptr, false);
+    }
+    for (std::uint64_t i = 0; i < n; ++i) {
+      bool isnull;
+      std::int32_t tid = DatumGetInt32(spi_value(i, 1, &isnull));
+      inserted[tid].push_back(DatumGetInt32(spi_value(i, 2, &isnull)));
+    }
+  }
+  // 6. Events, flags and next_check_at of the other rows.
+  FlagBatch breach;
+  FlagBatch update;
+  for (Due* r : fast) {
+    SlaClock& c = r->t.clock;
+    std::int32_t tid = r->t.id;
+    if (!r->d.fire.empty()) {
+      auto it = inserted.find(tid);
+      for (std::int32_t idx : r->d.fire) {
+        if (it == inserted.end() || !contains_rule(it->second, idx)) continue;  // fired first
+        r->fired.push_back(idx);
+        ++count;
+        const EscalationRule& rule = r->def->rules[idx];
+        r->events.push_back(
+            sla_event("sla_warning", r->service_id, tid, "target",
+                      rule.target == RuleTarget::kResponse ? "response" : "resolution", idx));
+        r->events.push_back(sla_event("escalation", r->service_id, tid, "action",
+                                      rule_action_name(rule.action), idx));
+      }
+    }
+    if (r->d.breach_response) {
+      c.response_breached = true;
+      ++count;
+      r->events.push_back(sla_event("sla_breach", r->service_id, tid, "target", "response", -1));
+    }
+    if (r->d.breach_resolution) {
+      c.resolution_breached = true;
+      ++count;
+      r->events.push_back(sla_event("sla_breach", r->service_id, tid, "target", "resolution", -1));
+    }
+    std::optional<Micros> next = next_check(c, *r->cal, r->def->targets, r->def->rules, r->fired);
+    if (r->d.breach_response || r->d.breach_resolution) {
+      breach.add(tid, c, next);
+    } else if (next != r->next_check_at || (c.breached() && !r->breached_col)) {
+      update.add(tid, c, next);
+    }  // else the row would not change at all
+  }
+  Oid tracking_rel = pg_call([] { return catalog().sla_tracking; });
+  {
+    ActionOverride audit_as(tracking_rel, "breach");
+    breach.write();
+  }
+  update.write();
+  // pg_notify queues them for commit, in candidate order.
+  for (Due* r : rows) {
+    for (const std::string& e : r->events) send(e);
+  }
+  return count;
+}
+
 }  // namespace
 
 }  // namespace servicedesk::pg
@@ -561,19 +863,26 @@ SD_FUNCTION(sd_sla_sweep) {
     AsOwner owner;
     n = spi_run(g_sweep_candidates, &arg, nullptr, true);
   }
+  // Each request once (a request may have several due tracking rows; the
+  // sweep handles its latest), in next_check_at order.
   std::vector<std::int32_t> services;
   services.reserve(n);
-  for (std::uint64_t i = 0; i < n; ++i) {
-    bool isnull;
-    services.push_back(DatumGetInt32(spi_value(i, 2, &isnull)));
+  {
+    std::unordered_set<std::int32_t> seen;
+    seen.reserve(n);
+    for (std::uint64_t i = 0; i < n; ++i) {
+      bool isnull;
+      std::int32_t sid = DatumGetInt32(spi_value(i, 2, &isnull));
+      if (seen.insert(sid).second) services.push_back(sid);
+    }
   }
   int total = 0;
-  for (std::int32_t sid : services) {
-    Datum id = Int32GetDatum(sid);
-    // Lock order: the request first, then its tracking row; a request someone
-    // else holds is left to the next sweep.
-    if (run_owner(g_lock_request, &id, nullptr, false, 1) == 0) continue;
-    total += sweep_one(sid, at);
+  std::vector<std::int32_t> chunk;
+  for (std::size_t from = 0; from < services.size(); from += kSweepChunk) {
+    std::size_t to = std::min(services.size(), from + kSweepChunk);
+    chunk.assign(services.begin() + static_cast<std::ptrdiff_t>(from),
+                 services.begin() + static_cast<std::ptrdiff_t>(to));
+    total += sweep_chunk(chunk, at);
   }
   // Approvals that became overdue since the previous sweep's horizon.
   report_overdue_approvals(at);
