@@ -101,10 +101,17 @@ Plan g_live_round = {
     "AND a.workflow_stage_id OPERATOR(pg_catalog.=) $2::pg_catalog.varchar "
     "AND a.round OPERATOR(pg_catalog.>) $3)",
     3, {INT4OID, TEXTOID, INT4OID}};
+// Rows someone else holds are skipped (reported by the next sweep): the sweep
+// must never wait on an approval row, because decisions lock the request
+// first and the approval second, and waiting here in the other order could
+// deadlock with them.
 Plan g_overdue = {
-    "UPDATE servicedesk.approvals SET overdue_reported_at = $1 "
-    "WHERE status OPERATOR(pg_catalog.=) 'pending' AND due_date OPERATOR(pg_catalog.<) $1 "
-    "AND overdue_reported_at IS NULL RETURNING id, service_id, approver_id, workflow_stage_id::pg_catalog.text",
+    "UPDATE servicedesk.approvals a SET overdue_reported_at = $1 "
+    "WHERE a.id OPERATOR(pg_catalog.=) ANY (ARRAY("
+    "SELECT o.id FROM servicedesk.approvals o WHERE o.status OPERATOR(pg_catalog.=) 'pending' "
+    "AND o.due_date OPERATOR(pg_catalog.<) $1 AND o.overdue_reported_at IS NULL "
+    "ORDER BY o.id FOR UPDATE SKIP LOCKED)) "
+    "RETURNING a.id, a.service_id, a.approver_id, a.workflow_stage_id::pg_catalog.text",
     1, {TIMESTAMPTZOID}};
 
 std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {
