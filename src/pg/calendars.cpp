@@ -127,6 +127,17 @@ std::shared_ptr<const Calendar> compile(const char* timezone, const char* hours,
 
 void calendar_cache_init() { on_relcache_invalidation(invalidate); }
 
+std::shared_ptr<const Calendar> cached_calendar(bool has_id, std::int32_t id) {
+  if (!has_id) return calendar_for(false, 0);  // the 24x7 calendar needs no query
+  if (g_cache == nullptr) return nullptr;
+  Oid table = pg_call([] { return catalog().calendars; });
+  if (g_cache->table != table) return nullptr;
+  auto it = g_cache->index.find(id);
+  if (it == g_cache->index.end()) return nullptr;
+  g_cache->lru.splice(g_cache->lru.begin(), g_cache->lru, it->second);
+  return it->second->second;
+}
+
 std::shared_ptr<const Calendar> calendar_for(bool has_id, std::int32_t id) {
   if (!has_id) {
     if (g_always == nullptr) {
@@ -203,6 +214,21 @@ struct TimestampArg {
 using servicedesk::Error;
 using namespace servicedesk::pg;
 
+namespace {
+
+// A cache hit runs no SQL, so it needs no SPI session (business_add is called
+// a million times in one query).
+std::shared_ptr<const servicedesk::Calendar> lookup_calendar(bool has_id, std::int32_t id) {
+  std::shared_ptr<const servicedesk::Calendar> cal = cached_calendar(has_id, id);
+  if (cal) return cal;
+  SpiSession spi;
+  cal = calendar_for(has_id, id);
+  spi.finish();
+  return cal;
+}
+
+}  // namespace
+
 // business_add(start timestamptz, minutes integer, calendar_id integer)
 SD_FUNCTION(sd_business_add) {
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();
@@ -217,9 +243,7 @@ SD_FUNCTION(sd_business_add) {
                 "Pass zero or a positive number of working minutes; to go back in time, "
                 "subtract with business_minutes instead.");
   }
-  SpiSession spi;
-  std::shared_ptr<const servicedesk::Calendar> cal = calendar_for(has_cal, cal_id);
-  spi.finish();
+  std::shared_ptr<const servicedesk::Calendar> cal = lookup_calendar(has_cal, cal_id);
   // infinity + any working time is still infinity, as with timestamp + interval.
   if (TIMESTAMP_NOT_FINITE(start)) PG_RETURN_TIMESTAMPTZ(start);
   PG_RETURN_TIMESTAMPTZ(cal->add(start, minutes));
@@ -233,9 +257,7 @@ SD_FUNCTION(sd_business_minutes) {
   bool has_cal = !PG_ARGISNULL(2);
   std::int32_t cal_id = has_cal ? PG_GETARG_INT32(2) : 0;
   if (TIMESTAMP_NOT_FINITE(a) || TIMESTAMP_NOT_FINITE(b)) infinite("business_minutes");
-  SpiSession spi;
-  std::shared_ptr<const servicedesk::Calendar> cal = calendar_for(has_cal, cal_id);
-  spi.finish();
+  std::shared_ptr<const servicedesk::Calendar> cal = lookup_calendar(has_cal, cal_id);
   std::int64_t m = cal->minutes_between(a, b);
   if (m > PG_INT32_MAX || m < -PG_INT32_MAX) {
     throw Error("22003", "business_minutes result is out of range for integer",

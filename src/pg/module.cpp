@@ -1,5 +1,6 @@
 // _PG_init: settings, cache invalidation, the per-backend catalog.
 #include "pg/module.hpp"
+#include "pg/spi.hpp"
 
 #include <array>
 #include <cstdlib>
@@ -189,6 +190,7 @@ extern "C" void _PG_init(void) {
   CacheRegisterRelcacheCallback(servicedesk::pg::relcache_callback, 0);
   CacheRegisterSyscacheCallback(NAMESPACEOID, servicedesk::pg::namespace_callback, 0);
   servicedesk::pg::register_caches();
+  servicedesk::pg::spi_register_abort_callback();
   // The sweeper needs shared memory slots reserved at server start: only a
   // preloaded library may register it.
   if (process_shared_preload_libraries_in_progress) servicedesk::pg::register_sweep_launcher();

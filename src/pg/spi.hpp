@@ -1,8 +1,8 @@
 // SPI with plans prepared once per backend. Every SPI session pins
-// search_path = pg_catalog, pg_temp for as long as it is open (as a function's
-// SET clause would): the plan cache re-analyses a cached plan under the
-// *current* search_path when it differs from the one it was prepared under,
-// so pinning it only while preparing would not be enough. Nothing a caller
+// search_path = pg_catalog, pg_temp from its first statement until it
+// finishes (as a function's SET clause would): the plan cache re-analyses a
+// cached plan under the *current* search_path when it differs from the one it
+// was prepared under, so pinning it only while preparing would not do. Nothing a caller
 // puts on their search_path can shadow an object or operator our SQL names;
 // every object in our SQL is schema-qualified as well.
 #pragma once
@@ -36,7 +36,7 @@ class SpiSession {
 
  private:
   bool connected_ = false;
-  int guc_nest_ = 0;  // GUC nest level of the pinned search_path, 0 if none
+  int depth_ = 0;  // this session's nesting depth (see spi.cpp)
   MemoryContext caller_ = nullptr;
 };
 
@@ -45,6 +45,9 @@ class SpiSession {
 // Throws PgError on any PostgreSQL error.
 std::uint64_t spi_run(Plan& plan, const Datum* values, const char* nulls, bool read_only,
                       long max_rows = 0);
+
+// Resets the session bookkeeping after an aborted transaction (spi.cpp).
+void spi_register_abort_callback();
 
 // Column `col` (1-based) of row `row` of the last result; *isnull set.
 Datum spi_value(std::uint64_t row, int col, bool* isnull);
