@@ -114,16 +114,6 @@ Plan g_overdue = {
     "RETURNING a.id, a.service_id, a.approver_id, a.workflow_stage_id::pg_catalog.text",
     1, {TIMESTAMPTZOID}};
 
-std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {
-  AsOwner owner;
-  return spi_run(p, v, n, ro, max);
-}
-
-Datum text_d(const std::string& s) {
-  const char* p = s.c_str();
-  return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
-}
-
 std::vector<std::int32_t> resolve_approvers(const ApprovalConfig& cfg, const ServiceRow& row) {
   Datum args[2];
   char nulls[3] = "  ";
@@ -131,8 +121,8 @@ std::vector<std::int32_t> resolve_approvers(const ApprovalConfig& cfg, const Ser
   if (!row.has_requester) nulls[1] = 'n';
   std::uint64_t n;
   if (cfg.role) {
-    args[0] = text_d(*cfg.role);
-    n = run_owner(g_by_role, args, nulls, true);
+    args[0] = text_datum(*cfg.role);
+    n = spi_run_as_owner(g_by_role, args, nulls, true);
   } else {
     const std::vector<std::int32_t>& ids = cfg.approver_ids;
     args[0] = pg_call([&] {
@@ -141,7 +131,7 @@ std::vector<std::int32_t> resolve_approvers(const ApprovalConfig& cfg, const Ser
       return PointerGetDatum(
           construct_array(elems, static_cast<int>(ids.size()), INT4OID, 4, true, TYPALIGN_INT));
     });
-    n = run_owner(g_by_ids, args, nulls, true);
+    n = spi_run_as_owner(g_by_ids, args, nulls, true);
   }
   std::vector<std::int32_t> out;
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -178,16 +168,12 @@ std::string approvers_text(const ApprovalConfig& cfg) {
 std::shared_ptr<const Calendar> request_calendar(const ServiceRow& row) {
   if (!row.has_sla) return calendar_for(false, 0);
   Datum arg = Int32GetDatum(row.sla_id);
-  if (run_owner(g_sla_calendar, &arg, nullptr, true, 1) == 0) return calendar_for(false, 0);
+  if (spi_run_as_owner(g_sla_calendar, &arg, nullptr, true, 1) == 0) return calendar_for(false, 0);
   bool isnull;
   Datum cal = spi_value(0, 1, &isnull);
   return calendar_for(!isnull, isnull ? 0 : DatumGetInt32(cal));
 }
 
-void send(const std::string& payload) {
-  const char* p = payload.c_str();
-  pg_call([&] { notify(p); });
-}
 
 }  // namespace
 
@@ -213,8 +199,8 @@ void approvals_on_entered(const WorkflowVersion& wf, const ServiceRow& row, std:
   const ApprovalConfig& cfg = *s.approval;
   std::vector<std::int32_t> who = resolve_approvers(cfg, row);
   if (static_cast<std::int32_t>(who.size()) < needed(cfg)) check_approvers_available(wf, stage, row);
-  Datum round_args[2] = {Int32GetDatum(row.id), text_d(s.id)};
-  run_owner(g_next_round, round_args, nullptr, true, 1);
+  Datum round_args[2] = {Int32GetDatum(row.id), text_datum(s.id)};
+  spi_run_as_owner(g_next_round, round_args, nullptr, true, 1);
   bool isnull;
   std::int32_t round = DatumGetInt32(spi_value(0, 1, &isnull));
   std::optional<Micros> due;
@@ -224,26 +210,26 @@ void approvals_on_entered(const WorkflowVersion& wf, const ServiceRow& row, std:
   }
   EngineWrites engine;
   for (std::int32_t approver : who) {
-    Datum v[5] = {Int32GetDatum(row.id), text_d(s.id), Int32GetDatum(approver),
+    Datum v[5] = {Int32GetDatum(row.id), text_datum(s.id), Int32GetDatum(approver),
                   TimestampTzGetDatum(due.value_or(0)), Int32GetDatum(round)};
     char n[6] = "     ";
     if (!due) n[3] = 'n';
-    run_owner(g_insert, v, n, false);
+    spi_run_as_owner(g_insert, v, n, false);
     std::int32_t approval_id = DatumGetInt32(spi_value(0, 1, &isnull));
     std::string p = "{\"event\": \"approval_requested\", \"service_id\": " + std::to_string(row.id) +
                     ", \"approval_id\": " + std::to_string(approval_id) +
                     ", \"approver_id\": " + std::to_string(approver) + ", \"stage\": ";
     append_json_string(p, s.id);
     p += "}";
-    send(p);
+    send_event(p);
   }
 }
 
 void approvals_on_left(const WorkflowVersion& wf, const ServiceRow& row, std::int32_t stage) {
   const Stage& s = wf.compiled->stages()[stage];
-  Datum v[2] = {Int32GetDatum(row.id), text_d(s.id)};
+  Datum v[2] = {Int32GetDatum(row.id), text_datum(s.id)};
   EngineWrites engine;
-  run_owner(g_cancel, v, nullptr, false);
+  spi_run_as_owner(g_cancel, v, nullptr, false);
 }
 
 void report_overdue_approvals(TimestampTz at) {
@@ -251,7 +237,7 @@ void report_overdue_approvals(TimestampTz at) {
   std::uint64_t n;
   {
     EngineWrites engine;
-    n = run_owner(g_overdue, &arg, nullptr, false);
+    n = spi_run_as_owner(g_overdue, &arg, nullptr, false);
   }
   for (std::uint64_t i = 0; i < n; ++i) {
     bool isnull;
@@ -264,7 +250,7 @@ void report_overdue_approvals(TimestampTz at) {
                     ", \"approver_id\": " + std::to_string(approver) + ", \"stage\": ";
     append_json_string(p, stage);
     p += "}";
-    send(p);
+    send_event(p);
   }
 }
 
@@ -360,8 +346,8 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
     // A decision of the live round still counts towards the policy.
     if (!g_engine_writes && r.has_service && r.stage != nullptr &&
         (eq(r.status, "approved") || eq(r.status, "rejected"))) {
-      Datum v[3] = {Int32GetDatum(r.service_id), text_d(r.stage), Int32GetDatum(r.round)};
-      if (run_owner(g_live_round, v, nullptr, true, 1) > 0) {
+      Datum v[3] = {Int32GetDatum(r.service_id), text_datum(r.stage), Int32GetDatum(r.round)};
+      if (spi_run_as_owner(g_live_round, v, nullptr, true, 1) > 0) {
         refuse(r, std::string("a decision of the current round cannot be deleted"),
                "Request " + std::to_string(r.service_id) + " is still at stage \"" + r.stage +
                    "\"; deleting the decision would change the outcome of the approval policy.",
@@ -423,7 +409,7 @@ HeapTuple approvals_before(const SpiSession& spi, TriggerData* trig) {
   // Approvers are resolved on entering the stage without the requester; a
   // requester changed since then still never decides their own request.
   Datum sid = Int32GetDatum(o.service_id);
-  if (o.has_service && run_owner(g_requester, &sid, nullptr, true, 1) == 1) {
+  if (o.has_service && spi_run_as_owner(g_requester, &sid, nullptr, true, 1) == 1) {
     bool null_requester;
     Datum requester = spi_value(0, 1, &null_requester);
     if (!null_requester && DatumGetInt32(requester) == actor) {
@@ -456,7 +442,7 @@ void approvals_after(TriggerData* trig) {
   // The policy is evaluated under a lock on the request, so concurrent
   // decisions are counted one after the other and produce one outcome.
   Datum sid = Int32GetDatum(n.service_id);
-  if (run_owner(g_lock_service, &sid, nullptr, false, 1) == 0) return;
+  if (spi_run_as_owner(g_lock_service, &sid, nullptr, false, 1) == 0) return;
   bool isnull;
   std::int32_t workflow_id = DatumGetInt32(spi_value(0, 1, &isnull));
   char* stage = pg_call([&] {
@@ -469,7 +455,7 @@ void approvals_after(TriggerData* trig) {
                   ", \"approver_id\": " + std::to_string(n.approver_id) + ", \"decision\": ";
   append_json_string(p, n.status);
   p += "}";
-  send(p);
+  send_event(p);
   if (!eq(stage, n.stage)) {
     refuse(n, "the request is no longer at stage \"" + std::string(n.stage ? n.stage : "") + "\"",
            "Request " + std::to_string(n.service_id) + " has moved on; this approval is void.",
@@ -479,8 +465,8 @@ void approvals_after(TriggerData* trig) {
   std::int32_t at = wf->compiled->find_stage(n.stage);
   if (at < 0 || !wf->compiled->stages()[at].approval) return;
   const ApprovalConfig& cfg = *wf->compiled->stages()[at].approval;
-  Datum tally_args[3] = {sid, text_d(n.stage), Int32GetDatum(n.round)};
-  std::uint64_t rows = run_owner(g_tally, tally_args, nullptr, false);
+  Datum tally_args[3] = {sid, text_datum(n.stage), Int32GetDatum(n.round)};
+  std::uint64_t rows = spi_run_as_owner(g_tally, tally_args, nullptr, false);
   std::int64_t approved = 0, rejected = 0, pending = 0;
   for (std::uint64_t i = 0; i < rows; ++i) {
     char* st = pg_call([&] { return TextDatumGetCString(spi_value(i, 1, &isnull)); });
@@ -507,9 +493,9 @@ void approvals_after(TriggerData* trig) {
   if (!outcome) return;
   const std::string& target =
       wf->compiled->stages()[*outcome ? cfg.on_approved : cfg.on_rejected].id;
-  Datum move_args[2] = {sid, text_d(target)};
+  Datum move_args[2] = {sid, text_datum(target)};
   SystemMove system;
-  run_owner(g_move, move_args, nullptr, false);
+  spi_run_as_owner(g_move, move_args, nullptr, false);
 }
 
 }  // namespace
@@ -552,7 +538,7 @@ Datum decide(FunctionCallInfo fcinfo, const char* decision) {
   text* comment = PG_ARGISNULL(1) ? nullptr : PG_GETARG_TEXT_PP(1);
   SpiSession spi;
   Datum arg = Int32GetDatum(id);
-  if (run_owner(g_approval_service, &arg, nullptr, true, 1) == 0) {
+  if (spi_run_as_owner(g_approval_service, &arg, nullptr, true, 1) == 0) {
     throw Error(servicedesk::sqlstate::kDecisionNotAllowed,
                 "approval " + std::to_string(id) + " does not exist",
                 "servicedesk.approvals has no row with id " + std::to_string(id) + ".",
@@ -562,8 +548,8 @@ Datum decide(FunctionCallInfo fcinfo, const char* decision) {
   Datum sid = spi_value(0, 1, &isnull);
   // Request first, approval second: the lock order of transitions too, so a
   // decision racing a cancel waits instead of deadlocking.
-  if (!isnull) run_owner(g_lock_service, &sid, nullptr, false, 1);
-  Datum args[3] = {arg, text_d(decision), PointerGetDatum(comment)};
+  if (!isnull) spi_run_as_owner(g_lock_service, &sid, nullptr, false, 1);
+  Datum args[3] = {arg, text_datum(decision), PointerGetDatum(comment)};
   char nulls[4] = "   ";
   if (comment == nullptr) nulls[2] = 'n';
   std::uint64_t n;

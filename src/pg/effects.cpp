@@ -20,8 +20,7 @@ void send_transition_event(const ServiceRow& old_row, const ServiceRow& new_row)
   payload += ", \"status\": ";
   append_json_string(payload, new_row.status ? new_row.status : "");
   payload += "}";
-  const char* p = payload.c_str();
-  pg_call([&] { notify(p); });
+  send_event(payload);
 }
 
 }  // namespace

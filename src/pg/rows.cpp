@@ -139,4 +139,9 @@ bool column_is_empty(HeapTuple t, TupleDesc d, const char* column, const char* k
 
 void notify(const char* payload) { Async_Notify("servicedesk", payload); }
 
+void send_event(const std::string& payload) {
+  const char* p = payload.c_str();
+  pg_call([&] { notify(p); });
+}
+
 }  // namespace servicedesk::pg

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "pg/guard.hpp"
 
@@ -43,7 +44,10 @@ ServiceRow read_service(HeapTuple tuple, TupleDesc desc, const ServiceAttrs& a);
 // jsonb and the key of its top-level object is tested instead.
 bool column_is_empty(HeapTuple tuple, TupleDesc desc, const char* column, const char* key);
 
-// Sends a notification on channel "servicedesk".
+// Sends a notification on channel "servicedesk". C-style: call under pg_call,
+// or use send_event.
 void notify(const char* payload);
+// The same from C++ (a JSON payload).
+void send_event(const std::string& payload);
 
 }  // namespace servicedesk::pg

@@ -48,16 +48,11 @@ std::string join(const std::vector<std::string>& v, const char* sep = ", ") {
   return out;
 }
 
-// Runs a plan as the extension owner.
-std::uint64_t run_as_owner(Plan& plan, const Datum* values, const char* nulls, long max_rows) {
-  AsOwner owner;
-  return spi_run(plan, values, nulls, true, max_rows);
-}
 
 std::int32_t pick_workflow(const ServiceRow& r) {
   if (r.has_workflow) {
     Datum arg = Int32GetDatum(r.workflow_id);
-    if (run_as_owner(g_workflow_state, &arg, nullptr, 1) == 0) {
+    if (spi_run_as_owner(g_workflow_state, &arg, nullptr, true, 1) == 0) {
       throw Error(sqlstate::kNoWorkflowOrSla,
                   "workflow " + std::to_string(r.workflow_id) + " does not exist",
                   "The new request names workflow_id " + std::to_string(r.workflow_id) +
@@ -82,12 +77,12 @@ std::int32_t pick_workflow(const ServiceRow& r) {
   }
   if (r.service_type != nullptr) {
     Datum arg = pg_call([&] { return PointerGetDatum(cstring_to_text(r.service_type)); });
-    if (run_as_owner(g_pick_by_type, &arg, nullptr, 1) > 0) {
+    if (spi_run_as_owner(g_pick_by_type, &arg, nullptr, true, 1) > 0) {
       bool isnull;
       return DatumGetInt32(spi_value(0, 1, &isnull));
     }
   }
-  if (run_as_owner(g_pick_default, nullptr, nullptr, 1) > 0) {
+  if (spi_run_as_owner(g_pick_default, nullptr, nullptr, true, 1) > 0) {
     bool isnull;
     return DatumGetInt32(spi_value(0, 1, &isnull));
   }
@@ -111,10 +106,6 @@ HeapTuple modify(MemoryContext result_context, HeapTuple tuple, TupleDesc desc, 
   });
 }
 
-Datum text_datum(const std::string& s) {
-  const char* p = s.c_str();
-  return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
-}
 
 HeapTuple before_insert(const SpiSession& spi, Relation rel, HeapTuple tuple,
                         const ServiceAttrs& a) {
@@ -282,7 +273,7 @@ const std::vector<std::string>& Actor::roles() {
   if (loaded_ || id_ == 0) return roles_;
   loaded_ = true;
   Datum arg = Int32GetDatum(id_);
-  if (run_as_owner(g_actor_roles, &arg, nullptr, 1) == 0) return roles_;
+  if (spi_run_as_owner(g_actor_roles, &arg, nullptr, true, 1) == 0) return roles_;
   bool isnull;
   Datum arr = spi_value(0, 1, &isnull);
   if (isnull) return roles_;

@@ -59,10 +59,6 @@ void invalidate_slas(Oid relid) {
   }
 }
 
-std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {
-  AsOwner owner;
-  return spi_run(p, v, n, ro, max);
-}
 
 std::shared_ptr<const SlaDef> sla_def(std::int32_t id, bool must_exist = true) {
   if (g_slas == nullptr) g_slas = new SlaCache();
@@ -74,7 +70,7 @@ std::shared_ptr<const SlaDef> sla_def(std::int32_t id, bool must_exist = true) {
   auto it = g_slas->map.find(id);
   if (it != g_slas->map.end()) return it->second;
   Datum arg = Int32GetDatum(id);
-  if (run_owner(g_sla_fetch, &arg, nullptr, true, 1) == 0) {
+  if (spi_run_as_owner(g_sla_fetch, &arg, nullptr, true, 1) == 0) {
     if (!must_exist) return nullptr;
     throw Error(sqlstate::kNoWorkflowOrSla, "SLA " + std::to_string(id) + " does not exist",
                 "servicedesk.slas has no row with id " + std::to_string(id) + ".",
@@ -214,13 +210,13 @@ Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
 
 std::optional<Tracking> load_tracking(std::int32_t service_id) {
   Datum arg = Int32GetDatum(service_id);
-  if (run_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
+  if (spi_run_as_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
   return read_tracking(0);
 }
 
 std::vector<std::int32_t> fired_rules(std::int32_t tracking_id) {
   Datum arg = Int32GetDatum(tracking_id);
-  std::uint64_t n = run_owner(g_fired, &arg, nullptr, true);
+  std::uint64_t n = spi_run_as_owner(g_fired, &arg, nullptr, true);
   std::vector<std::int32_t> out;
   for (std::uint64_t i = 0; i < n; ++i) {
     bool isnull;
@@ -237,11 +233,6 @@ Datum interval_datum(Micros work) {
   });
 }
 
-Datum text_d(std::string_view s) {
-  std::string copy(s);
-  const char* p = copy.c_str();
-  return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
-}
 
 std::int32_t clamp_minutes(std::int64_t m) {
   return static_cast<std::int32_t>(std::min<std::int64_t>(m, PG_INT32_MAX));
@@ -268,7 +259,7 @@ void store_tracking(std::int32_t service_id, Tracking& t, const SlaDef& def, con
   };
   v[0] = Int32GetDatum(t.id != 0 ? t.id : service_id);
   v[1] = Int32GetDatum(t.sla_id);
-  v[2] = text_d(clock_status_name(c.status));
+  v[2] = text_datum(clock_status_name(c.status));
   v[3] = TimestampTzGetDatum(c.started_at);
   ts(4, c.response_deadline);
   ts(5, c.resolution_deadline);
@@ -310,10 +301,6 @@ std::string sla_event(const char* event, std::int32_t service_id, std::int32_t t
   return p;
 }
 
-void send(const std::string& payload) {
-  const char* p = payload.c_str();
-  pg_call([&] { notify(p); });
-}
 
 }  // namespace
 
@@ -323,18 +310,18 @@ std::optional<std::int32_t> match_sla(const char* service_type, const char* prio
   Datum args[2];
   char nulls[3] = "  ";
   if (service_type != nullptr) {
-    args[0] = text_d(service_type);
+    args[0] = text_datum(service_type);
   } else {
     args[0] = 0;
     nulls[0] = 'n';
   }
   if (priority != nullptr) {
-    args[1] = text_d(priority);
+    args[1] = text_datum(priority);
   } else {
     args[1] = 0;
     nulls[1] = 'n';
   }
-  if (run_owner(g_sla_match, args, nulls, true, 1) == 0) return std::nullopt;
+  if (spi_run_as_owner(g_sla_match, args, nulls, true, 1) == 0) return std::nullopt;
   bool isnull;
   return DatumGetInt32(spi_value(0, 1, &isnull));
 }
@@ -597,46 +584,47 @@ int sweep_slow(Due& r, Micros at) {
   std::shared_ptr<const Calendar> cal = r.cal;
   std::vector<std::int32_t>& fired = r.fired;
   SweepDecision& d = r.d;
-  auto send = [&r](std::string payload) { r.events.push_back(std::move(payload)); };
+  // Events are queued and sent in candidate order by the caller.
+  auto queue_event = [&r](std::string payload) { r.events.push_back(std::move(payload)); };
   int count = 0;
   Oid escalations = pg_call([] { return catalog().sla_escalations; });
   Oid tracking_rel = pg_call([] { return catalog().sla_tracking; });
   for (std::int32_t idx : d.fire) {
     const EscalationRule& rule = def->rules[idx];
-    Datum v[4] = {Int32GetDatum(t->id), Int32GetDatum(idx), text_d(rule_action_name(rule.action)),
+    Datum v[4] = {Int32GetDatum(t->id), Int32GetDatum(idx), text_datum(rule_action_name(rule.action)),
                   TimestampTzGetDatum(at)};
     std::uint64_t inserted;
     {
       ActionOverride audit_as(escalations, "escalate");
-      inserted = run_owner(g_fire, v, nullptr, false);
+      inserted = spi_run_as_owner(g_fire, v, nullptr, false);
     }
     if (inserted == 0) continue;  // another sweep fired it first
     fired.push_back(idx);
     ++count;
     if (rule.action == RuleAction::kNotify) {
-      send(sla_event("sla_warning", service_id, t->id, "target",
+      queue_event(sla_event("sla_warning", service_id, t->id, "target",
                      rule.target == RuleTarget::kResponse ? "response" : "resolution", idx));
     } else if (rule.action == RuleAction::kSetPriority) {
-      Datum args[2] = {Int32GetDatum(service_id), text_d(rule.priority)};
-      run_owner(g_set_priority, args, nullptr, false);
+      Datum args[2] = {Int32GetDatum(service_id), text_datum(rule.priority)};
+      spi_run_as_owner(g_set_priority, args, nullptr, false);
     } else {
       // The rule was checked when the SLA was written, but the user may have
       // been deactivated or deleted since: then the escalation is recorded
       // and reported, and the assignee left alone, rather than failing the
       // sweep for every request after this one.
       Datum user = Int32GetDatum(*rule.assignee_id);
-      if (run_owner(g_active_user, &user, nullptr, true, 1) == 1) {
+      if (spi_run_as_owner(g_active_user, &user, nullptr, true, 1) == 1) {
         Datum args[2] = {Int32GetDatum(service_id), user};
-        run_owner(g_reassign, args, nullptr, false);
+        spi_run_as_owner(g_reassign, args, nullptr, false);
       } else {
-        send(sla_event("escalation", service_id, t->id, "skipped",
+        queue_event(sla_event("escalation", service_id, t->id, "skipped",
                        "reassign: user " + std::to_string(*rule.assignee_id) +
                            " is unknown or inactive",
                        idx));
         continue;
       }
     }
-    send(sla_event("escalation", service_id, t->id, "action", rule_action_name(rule.action), idx));
+    queue_event(sla_event("escalation", service_id, t->id, "action", rule_action_name(rule.action), idx));
   }
   // An escalation may have re-matched the SLA: continue from the stored state.
   if (!d.fire.empty()) {
@@ -651,12 +639,12 @@ int sweep_slow(Due& r, Micros at) {
   if (d.breach_response) {
     t->clock.response_breached = true;
     ++count;
-    send(sla_event("sla_breach", service_id, t->id, "target", "response", -1));
+    queue_event(sla_event("sla_breach", service_id, t->id, "target", "response", -1));
   }
   if (d.breach_resolution) {
     t->clock.resolution_breached = true;
     ++count;
-    send(sla_event("sla_breach", service_id, t->id, "target", "resolution", -1));
+    queue_event(sla_event("sla_breach", service_id, t->id, "target", "resolution", -1));
   }
   if (d.breach_response || d.breach_resolution) {
     ActionOverride audit_as(tracking_rel, "breach");
@@ -695,7 +683,7 @@ struct FlagBatch {
       s.nc.push_back(nc[i]);
     }
     Datum v[4] = {int4_array(s.ids), bool_array(s.rb), bool_array(s.sb), timestamptz_array(s.nc)};
-    run_owner(g_tracking_flags, v, nullptr, false);
+    spi_run_as_owner(g_tracking_flags, v, nullptr, false);
   }
 };
 
@@ -703,7 +691,7 @@ struct FlagBatch {
 int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   // 1. Lock the requests, skipping those someone else holds.
   Datum arg = int4_array(sids);
-  std::uint64_t n = run_owner(g_lock_requests, &arg, nullptr, false);
+  std::uint64_t n = spi_run_as_owner(g_lock_requests, &arg, nullptr, false);
   if (n == 0) return 0;
   std::vector<std::int32_t> locked;
   locked.reserve(n);
@@ -713,7 +701,7 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   }
   // 2. Their latest tracking rows, locked.
   arg = int4_array(locked);
-  n = run_owner(g_tracking_load_many, &arg, nullptr, false);
+  n = spi_run_as_owner(g_tracking_load_many, &arg, nullptr, false);
   std::unordered_map<std::int32_t, Due> by_service;
   by_service.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
@@ -744,7 +732,7 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
     std::unordered_map<std::int32_t, Due*> by_tracking;
     for (Due* r : rows) by_tracking.emplace(r->t.id, r);
     arg = int4_array(with_rules);
-    n = run_owner(g_fired_many, &arg, nullptr, true);
+    n = spi_run_as_owner(g_fired_many, &arg, nullptr, true);
     for (std::uint64_t i = 0; i < n; ++i) {
       bool isnull;
       std::int32_t tid = DatumGetInt32(spi_value(i, 1, &isnull));
@@ -780,10 +768,10 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   if (!fire_t.empty()) {
     Oid escalations = pg_call([] { return catalog().sla_escalations; });
     Datum v[4] = {int4_array(fire_t), int4_array(fire_r),
-                  text_d(rule_action_name(RuleAction::kNotify)), TimestampTzGetDatum(at)};
+                  text_datum(rule_action_name(RuleAction::kNotify)), TimestampTzGetDatum(at)};
     {
       ActionOverride audit_as(escalations, "escalate");
-      n = run_owner(g_fire_many, v, nullptr, false);
+      n = spi_run_as_owner(g_fire_many, v, nullptr, false);
     }
     for (std::uint64_t i = 0; i < n; ++i) {
       bool isnull;
@@ -836,7 +824,7 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   update.write();
   // pg_notify queues them for commit, in candidate order.
   for (Due* r : rows) {
-    for (const std::string& e : r->events) send(e);
+    for (const std::string& e : r->events) send_event(e);
   }
   return count;
 }
@@ -915,7 +903,7 @@ SD_FUNCTION(sd_slas_validate) {
     for (std::size_t i = 0; i < parsed.size(); ++i) {
       if (parsed[i].action != servicedesk::RuleAction::kReassign) continue;
       Datum user = Int32GetDatum(*parsed[i].assignee_id);
-      if (run_owner(g_active_user, &user, nullptr, true, 1) == 0) {
+      if (spi_run_as_owner(g_active_user, &user, nullptr, true, 1) == 0) {
         problems.push_back({"escalation_rules[" + std::to_string(i) + "].assignee_id",
                             "user " + std::to_string(*parsed[i].assignee_id) +
                                 " is unknown or inactive"});

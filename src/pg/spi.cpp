@@ -1,5 +1,9 @@
 #include "pg/spi.hpp"
 
+#include <string>
+
+#include "pg/module.hpp"
+
 namespace servicedesk::pg {
 
 namespace {
@@ -100,6 +104,18 @@ std::uint64_t spi_run(Plan& p, const Datum* values, const char* nulls, bool read
     }
     return SPI_processed;
   });
+}
+
+std::uint64_t spi_run_as_owner(Plan& plan, const Datum* values, const char* nulls,
+                               bool read_only, long max_rows) {
+  AsOwner owner;
+  return spi_run(plan, values, nulls, read_only, max_rows);
+}
+
+Datum text_datum(std::string_view s) {
+  std::string copy(s);  // NUL-terminated
+  const char* p = copy.c_str();
+  return pg_call([&] { return PointerGetDatum(cstring_to_text(p)); });
 }
 
 Datum spi_value(std::uint64_t row, int col, bool* isnull) {

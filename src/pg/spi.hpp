@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "pg/guard.hpp"
 
@@ -45,6 +46,14 @@ class SpiSession {
 // Throws PgError on any PostgreSQL error.
 std::uint64_t spi_run(Plan& plan, const Datum* values, const char* nulls, bool read_only,
                       long max_rows = 0);
+
+// spi_run as the owner of the extension's tables (see AsOwner): the engine's
+// own reads and writes, whatever the caller may do.
+std::uint64_t spi_run_as_owner(Plan& plan, const Datum* values, const char* nulls,
+                               bool read_only, long max_rows = 0);
+
+// A text Datum (palloc'd in the current context) holding `s`.
+Datum text_datum(std::string_view s);
 
 // Resets the session bookkeeping after an aborted transaction (spi.cpp).
 void spi_register_abort_callback();

@@ -31,10 +31,6 @@ Plan g_transition = {
 Plan g_service_row = {
     "SELECT * FROM servicedesk.services WHERE id OPERATOR(pg_catalog.=) $1", 1, {INT4OID}};
 
-std::uint64_t run_owner(Plan& p, const Datum* v, const char* n, bool ro, long max = 0) {
-  AsOwner owner;
-  return spi_run(p, v, n, ro, max);
-}
 
 struct Definition {
   char* stages;
@@ -109,7 +105,7 @@ SD_FUNCTION(sd_workflows_before) {
     }));
     SpiSession spi;
     Datum arg = Int32GetDatum(id);
-    if (run_owner(g_in_use, &arg, nullptr, true, 1) > 0) {
+    if (spi_run_as_owner(g_in_use, &arg, nullptr, true, 1) > 0) {
       throw Error(servicedesk::sqlstate::kImmutable,
                   "workflow " + std::to_string(id) + " is in use and cannot change",
                   "Requests run on this version; its id, stages, transitions and version are "
@@ -215,7 +211,7 @@ SD_FUNCTION(sd_transition) {
   });
   SpiSession spi;
   Datum arg = Int32GetDatum(id);
-  if (run_owner(g_service_for_transition, &arg, nullptr, true, 1) == 0) no_service(id);
+  if (spi_run_as_owner(g_service_for_transition, &arg, nullptr, true, 1) == 0) no_service(id);
   bool isnull;
   std::int32_t wf_id = DatumGetInt32(spi_value(0, 1, &isnull));
   char* current = pg_call([] {
@@ -250,7 +246,7 @@ SD_FUNCTION(sd_available_transitions) {
   std::int32_t id = PG_GETARG_INT32(0);
   SpiSession spi;
   Datum arg = Int32GetDatum(id);
-  if (run_owner(g_service_row, &arg, nullptr, true, 1) == 0) no_service(id);
+  if (spi_run_as_owner(g_service_row, &arg, nullptr, true, 1) == 0) no_service(id);
   HeapTuple tuple = pg_call([] { return SPI_copytuple(SPI_tuptable->vals[0]); });
   TupleDesc desc = pg_call([] { return CreateTupleDescCopy(SPI_tuptable->tupdesc); });
   ServiceAttrs a = pg_call([&] { return service_attrs(desc); });
