@@ -12,6 +12,7 @@
 #include "pg/effects.hpp"
 #include "pg/module.hpp"
 #include "pg/services.hpp"
+#include "pg/rows.hpp"
 #include "pg/spi.hpp"
 
 namespace servicedesk::pg {
@@ -506,11 +507,7 @@ using namespace servicedesk::pg;
 using servicedesk::Error;
 
 SD_FUNCTION(sd_approvals_trigger) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._approvals_trigger() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._approvals_trigger");
   if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event)) {
     throw Error("39P01", "servicedesk._approvals_trigger() must be a row trigger",
                 "It was fired for a statement.", "Only the servicedesk triggers call it.");

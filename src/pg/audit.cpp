@@ -11,6 +11,7 @@
 
 #include "core/row_diff.hpp"
 #include "pg/module.hpp"
+#include "pg/rows.hpp"
 #include "pg/spi.hpp"
 
 
@@ -389,12 +390,7 @@ void write_audit(std::int32_t actor, const char* entity, std::int32_t entity_id,
 const std::string_view kIgnoredColumns[] = {"updated_at"};
 
 Datum audit_row(FunctionCallInfo fcinfo) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._audit_row() must be called as a trigger",
-                "It was called as a plain function.",
-                "Use it only in CREATE TRIGGER ... FOR EACH ROW.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._audit_row");
   if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_AFTER(trig->tg_event)) {
     throw Error("39P01", "servicedesk._audit_row() must be an AFTER ROW trigger",
                 "It was fired as a statement or BEFORE trigger.",
@@ -583,11 +579,7 @@ SD_FUNCTION(sd_current_actor) {
 
 // BEFORE UPDATE: NEW.updated_at := now(). Plain C style: no C++ objects.
 SD_FUNCTION(sd_touch_updated_at) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._touch_updated_at() must be called as a trigger",
-                "It was called as a plain function.", "Use it in CREATE TRIGGER ... BEFORE UPDATE.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = servicedesk::pg::trigger_data(fcinfo, "servicedesk._touch_updated_at");
   if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_BEFORE(trig->tg_event) ||
       !TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) {
     throw Error("39P01", "servicedesk._touch_updated_at() must be a BEFORE UPDATE row trigger",
@@ -624,14 +616,9 @@ SD_FUNCTION(sd_audit_logs_append_only) {
 
 // BEFORE INSERT ON audit_logs: only the extension's own audit writer inserts.
 SD_FUNCTION(sd_audit_logs_insert_guard) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._audit_logs_insert_guard() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  if (servicedesk::pg::g_writing_audit) {
-    auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
-    return PointerGetDatum(trig->tg_trigtuple);
-  }
+  TriggerData* trig =
+      servicedesk::pg::trigger_data(fcinfo, "servicedesk._audit_logs_insert_guard");
+  if (servicedesk::pg::g_writing_audit) return PointerGetDatum(trig->tg_trigtuple);
   throw Error(servicedesk::sqlstate::kImmutable,
               "cannot INSERT into servicedesk.audit_logs: audit rows are written by servicedesk",
               "Rows of servicedesk.audit_logs come only from the servicedesk triggers, so that "

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "pg/module.hpp"
+#include "pg/rows.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -269,11 +270,7 @@ SD_FUNCTION(sd_business_minutes) {
 
 // BEFORE INSERT OR UPDATE ON calendars: SD007 for an invalid calendar.
 SD_FUNCTION(sd_calendars_validate) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._calendars_validate() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._calendars_validate");
   HeapTuple tuple = TRIGGER_FIRED_BY_UPDATE(trig->tg_event) ? trig->tg_newtuple : trig->tg_trigtuple;
   TupleDesc desc = RelationGetDescr(trig->tg_relation);
   struct Raw {

@@ -61,6 +61,15 @@ bool jsonb_value_empty(const JsonbValue* v) {
 
 }  // namespace
 
+TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* function) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) {
+    throw Error("39P01", std::string(function) + "() must be called as a trigger",
+                "It was called as a plain function.",
+                "Only the servicedesk triggers call it; use it in CREATE TRIGGER.");
+  }
+  return reinterpret_cast<TriggerData*>(fcinfo->context);
+}
+
 ServiceAttrs service_attrs(TupleDesc desc) {
   ServiceAttrs a;
   a.id = attnum(desc, "id");

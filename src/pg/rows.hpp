@@ -29,6 +29,10 @@ struct ServiceRow {
   bool has_created_at = false;
 };
 
+// The trigger data of a call, or Error(39P01, trigger protocol violated)
+// naming `function` when it was called as a plain function.
+TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* function);
+
 // Attribute numbers of the services columns in `desc` (by name, so a dropped
 // and re-added column or a changed layout is still found).
 struct ServiceAttrs {

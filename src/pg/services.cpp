@@ -253,18 +253,15 @@ HeapTuple before_update(const SpiSession& spi, Relation rel, HeapTuple old_tuple
   return modify(spi.caller_context(), new_tuple, desc, sla ? 3 : 2, cols, values, nulls);
 }
 
-void require_trigger(FunctionCallInfo fcinfo, const char* name, bool before) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", std::string(name) + "() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+TriggerData* require_trigger(FunctionCallInfo fcinfo, const char* name, bool before) {
+  TriggerData* trig = trigger_data(fcinfo, name);
   if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) ||
       before != static_cast<bool>(TRIGGER_FIRED_BEFORE(trig->tg_event))) {
     throw Error("39P01", std::string(name) + "() fired in the wrong context",
                 "It must be a row trigger fired " + std::string(before ? "BEFORE" : "AFTER") + ".",
                 "Only the servicedesk triggers call it.");
   }
+  return trig;
 }
 
 }  // namespace
@@ -383,8 +380,7 @@ SystemMove::~SystemMove() { g_system_move = saved_; }
 
 // BEFORE INSERT OR UPDATE ON services.
 Datum services_before(FunctionCallInfo fcinfo) {
-  require_trigger(fcinfo, "servicedesk._services_before", true);
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = require_trigger(fcinfo, "servicedesk._services_before", true);
   Relation rel = trig->tg_relation;
   ServiceAttrs a = pg_call([&] { return service_attrs(RelationGetDescr(rel)); });
   SpiSession spi;
@@ -402,8 +398,7 @@ Datum services_before(FunctionCallInfo fcinfo) {
 
 // AFTER INSERT OR UPDATE ON services: effects of entering and leaving stages.
 Datum services_after(FunctionCallInfo fcinfo) {
-  require_trigger(fcinfo, "servicedesk._services_after", false);
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = require_trigger(fcinfo, "servicedesk._services_after", false);
   Relation rel = trig->tg_relation;
   TupleDesc desc = RelationGetDescr(rel);
   ServiceAttrs a = pg_call([&] { return service_attrs(desc); });

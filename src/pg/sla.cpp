@@ -17,6 +17,7 @@
 #include "pg/effects.hpp"
 #include "pg/module.hpp"
 #include "pg/services.hpp"
+#include "pg/rows.hpp"
 #include "pg/spi.hpp"
 
 namespace servicedesk::pg {
@@ -880,12 +881,7 @@ SD_FUNCTION(sd_sla_sweep) {
 
 // BEFORE INSERT OR UPDATE ON slas: escalation_rules must parse.
 SD_FUNCTION(sd_slas_validate) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw servicedesk::Error("39P01", "servicedesk._slas_validate() must be called as a trigger",
-                             "It was called as a plain function.",
-                             "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._slas_validate");
   HeapTuple tuple =
       TRIGGER_FIRED_BY_UPDATE(trig->tg_event) ? trig->tg_newtuple : trig->tg_trigtuple;
   TupleDesc desc = RelationGetDescr(trig->tg_relation);

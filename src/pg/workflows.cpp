@@ -10,6 +10,7 @@
 #include "pg/effects.hpp"
 #include "pg/module.hpp"
 #include "pg/services.hpp"
+#include "pg/rows.hpp"
 #include "pg/spi.hpp"
 #include "pg/workflow_cache.hpp"
 
@@ -85,11 +86,7 @@ using servicedesk::Error;
 
 // BEFORE INSERT OR UPDATE ON workflows.
 SD_FUNCTION(sd_workflows_before) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._workflows_before() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._workflows_before");
   TupleDesc desc = RelationGetDescr(trig->tg_relation);
   if (TRIGGER_FIRED_BY_UPDATE(trig->tg_event)) {
     HeapTuple o = trig->tg_trigtuple;
@@ -131,11 +128,7 @@ SD_FUNCTION(sd_workflows_before) {
 // AFTER ... FOR EACH STATEMENT on workflows, calendars, slas: every backend
 // drops its compiled copies (now for this one, at commit for the others).
 SD_FUNCTION(sd_invalidate_caches) {
-  if (!CALLED_AS_TRIGGER(fcinfo)) {
-    throw Error("39P01", "servicedesk._invalidate_caches() must be called as a trigger",
-                "It was called as a plain function.", "Only the servicedesk triggers call it.");
-  }
-  auto* trig = reinterpret_cast<TriggerData*>(fcinfo->context);
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._invalidate_caches");
   Oid relid = RelationGetRelid(trig->tg_relation);
   pg_call([&] { CacheInvalidateRelcacheByRelid(relid); });
   return PointerGetDatum(nullptr);
