@@ -52,8 +52,6 @@ char* text_col(int col) {
 
 void workflow_cache_init() { on_relcache_invalidation(invalidate); }
 
-std::size_t workflow_cache_entries() { return g_cache == nullptr ? 0 : g_cache->index.size(); }
-
 std::shared_ptr<const WorkflowVersion> workflow_version(std::int32_t id) {
   Cache& c = cache();
   Oid table = pg_call([] { return catalog().workflows; });

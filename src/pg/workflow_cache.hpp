@@ -28,9 +28,6 @@ struct WorkflowVersion {
 // clears the cache.
 std::shared_ptr<const WorkflowVersion> workflow_version(std::int32_t id);
 
-// Number of cached entries (for tests and diagnostics).
-std::size_t workflow_cache_entries();
-
 void workflow_cache_init();
 
 }  // namespace servicedesk::pg
