@@ -389,13 +389,9 @@ void write_audit(std::int32_t actor, const char* entity, std::int32_t entity_id,
 
 const std::string_view kIgnoredColumns[] = {"updated_at"};
 
-Datum audit_row(FunctionCallInfo fcinfo) {
-  TriggerData* trig = trigger_data(fcinfo, "servicedesk._audit_row");
-  if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_AFTER(trig->tg_event)) {
-    throw Error("39P01", "servicedesk._audit_row() must be an AFTER ROW trigger",
-                "It was fired as a statement or BEFORE trigger.",
-                "Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.");
-  }
+}  // namespace
+
+void audit_event(TriggerData* trig) {
   Relation rel = trig->tg_relation;
   TupleDesc desc = RelationGetDescr(rel);
   const char* table = RelationGetRelationName(rel);
@@ -403,7 +399,6 @@ Datum audit_row(FunctionCallInfo fcinfo) {
   Oid relid = RelationGetRelid(rel);
   if (relid == cat.users) reset_actor_cache();
 
-  SpiSession spi;
   std::int32_t actor = resolve_actor();
 
   HeapTuple old_tuple = nullptr;
@@ -462,10 +457,7 @@ Datum audit_row(FunctionCallInfo fcinfo) {
   const std::string* new_ptr = nullptr;
   if (old_tuple != nullptr && new_tuple != nullptr) {
     RowDiff diff = row_diff(old_fields, new_fields, kIgnoredColumns);
-    if (diff.empty) {
-      spi.finish();
-      return PointerGetDatum(nullptr);
-    }
+    if (diff.empty) return;
     old_values = std::move(diff.old_values);
     new_values = std::move(diff.new_values);
     if (relid == cat.services &&
@@ -497,6 +489,19 @@ Datum audit_row(FunctionCallInfo fcinfo) {
     old_ptr = &old_values;
   }
   write_audit(actor, table, entity_id, has_id, action, old_ptr, new_ptr);
+}
+
+namespace {
+
+Datum audit_row(FunctionCallInfo fcinfo) {
+  TriggerData* trig = trigger_data(fcinfo, "servicedesk._audit_row");
+  if (!TRIGGER_FIRED_FOR_ROW(trig->tg_event) || !TRIGGER_FIRED_AFTER(trig->tg_event)) {
+    throw Error("39P01", "servicedesk._audit_row() must be an AFTER ROW trigger",
+                "It was fired as a statement or BEFORE trigger.",
+                "Use CREATE TRIGGER ... AFTER INSERT OR UPDATE OR DELETE ... FOR EACH ROW.");
+  }
+  SpiSession spi;
+  audit_event(trig);
   spi.finish();
   return PointerGetDatum(nullptr);
 }

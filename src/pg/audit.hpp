@@ -12,6 +12,11 @@ namespace servicedesk::pg {
 // switching to the owner (it reads current_user).
 std::int32_t resolve_actor();
 
+// Writes the audit row of one AFTER ROW trigger event (INSERT, UPDATE or
+// DELETE) of an extension table; an UPDATE that changes nothing but
+// updated_at writes none. Needs an SPI connection.
+void audit_event(TriggerData* trig);
+
 // Forget the cached actor (the users table changed).
 void reset_actor_cache();
 // Hooks the actor memo into cache invalidation (called from _PG_init).

@@ -84,6 +84,7 @@ ServiceAttrs service_attrs(TupleDesc desc) {
   a.sla_id = attnum(desc, "sla_id");
   a.metadata = attnum(desc, "metadata");
   a.created_at = attnum(desc, "created_at");
+  a.updated_at = attnum(desc, "updated_at");
   return a;
 }
 

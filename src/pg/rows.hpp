@@ -37,7 +37,7 @@ TriggerData* trigger_data(FunctionCallInfo fcinfo, const char* function);
 // and re-added column or a changed layout is still found).
 struct ServiceAttrs {
   int id, title, service_type, priority, status, workflow_id, requester_id, assignee_id,
-      current_stage_id, sla_id, metadata, created_at;
+      current_stage_id, sla_id, metadata, created_at, updated_at;
 };
 ServiceAttrs service_attrs(TupleDesc desc);
 

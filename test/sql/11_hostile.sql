@@ -414,7 +414,7 @@ INSERT INTO hostile (label, q, expect) VALUES
  -----------------------------------------------------------------------------
  -- trigger functions called directly
  ('_services_before() called directly', $$SELECT servicedesk._services_before()$$, '39P01'),
- ('_services_after() called directly', $$SELECT servicedesk._services_after()$$, '39P01'),
+ ('_services_after_row() called directly', $$SELECT servicedesk._services_after_row()$$, '39P01'),
  ('_approvals_trigger() called directly', $$SELECT servicedesk._approvals_trigger()$$, '39P01'),
  ('_invalidate_caches() called directly', $$SELECT servicedesk._invalidate_caches()$$, '39P01'),
  ('_touch_updated_at() called directly', $$SELECT servicedesk._touch_updated_at()$$, '39P01'),
