@@ -7,7 +7,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(49);
+SELECT plan(50);
 \ir ../fixtures.sql
 
 CREATE TEMP VIEW last_audit AS
@@ -58,6 +58,7 @@ SELECT is((SELECT new_values->'stages'->0->>'id' FROM last_audit), 'new', 'workf
 UPDATE servicedesk.workflows SET description = 'small' WHERE id = 4001;
 SELECT is((SELECT (old_values, new_values)::text FROM last_audit),
   ('{"description": null}'::jsonb, '{"description": "small"}'::jsonb)::text, 'workflows update diff (updated_at left out)');
+UPDATE servicedesk.workflows SET updated_at = '2000-01-01 00:00+00' WHERE id = 4001;
 SELECT ok((SELECT updated_at = now() FROM servicedesk.workflows WHERE id = 4001), 'workflows.updated_at maintained by trigger');
 
 -- slas -----------------------------------------------------------------------
@@ -77,7 +78,11 @@ SELECT is((SELECT (action, entity_type, entity_id, new_values->>'title', new_val
 UPDATE servicedesk.services SET priority = 'high' WHERE id = 6001;
 SELECT is((SELECT (action, old_values, new_values)::text FROM last_audit),
   ('update', '{"priority": "medium"}'::jsonb, '{"priority": "high"}'::jsonb)::text, 'services update diff');
+-- An UPDATE that tries to set updated_at itself still gets the transaction time.
+UPDATE servicedesk.services SET title = 'Laptop', updated_at = '2000-01-01 00:00+00' WHERE id = 6001;
 SELECT ok((SELECT updated_at = now() FROM servicedesk.services WHERE id = 6001), 'services.updated_at maintained by trigger');
+UPDATE servicedesk.services SET updated_at = '2000-01-01 00:00+00', current_stage_id = current_stage_id WHERE id = 6001;
+SELECT ok((SELECT updated_at = now() FROM servicedesk.services WHERE id = 6001), 'services.updated_at maintained on an UPDATE that changes nothing else');
 UPDATE servicedesk.services SET current_stage_id = 'done' WHERE id = 6001;
 SELECT is((SELECT (action, old_values->>'current_stage_id', new_values->>'current_stage_id')::text FROM last_audit),
   '(transition,new,done)', 'a stage change is audited as transition');
