@@ -3,12 +3,12 @@
 # floor in the same run, on a throwaway cluster (scripts/cluster.sh: fsync=off,
 # plus synchronous_commit=off and jit=off here). Prints the machine, the
 # settings and a Markdown table (case | servicedesk | floor | ratio | target |
-# met?) for docs/benchmarks.md. Takes about 3 minutes on 2 cores.
+# met?) for docs/benchmarks.md. Takes about 6 minutes on 2 cores.
 #
 # Environment:
 #   SD_BENCH_T=6            seconds per pgbench run
-#   SD_BENCH_ROUNDS=3       pgbench runs per side (alternating servicedesk /
-#                           floor; the best of each side is kept)
+#   SD_BENCH_ROUNDS=5       rounds per transition case, each a floor run and a
+#                           servicedesk run back to back (medians reported)
 #   SD_BENCH_REQUESTS=10000 requests per transition variant
 #   SD_BENCH_TRACKING=1000000 active SLA tracking rows for sla_sweep
 #   SD_BENCH_NO_BUILD=1     skip `make && make install`
@@ -21,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 T=${SD_BENCH_T:-6}
-ROUNDS=${SD_BENCH_ROUNDS:-3}
+ROUNDS=${SD_BENCH_ROUNDS:-5}
 NREQ=${SD_BENCH_REQUESTS:-10000}
 NTRACK=${SD_BENCH_TRACKING:-1000000}
 AT='2026-06-01 12:00+02'   # the sweep instant (a Monday, inside working hours)
@@ -85,20 +85,29 @@ pgbench_tps() {
   sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out"
 }
 
+# Each round runs the floor and then servicedesk back to back and yields one
+# ratio; the table reports the median tps of each side and the median of the
+# per-round ratios, with their range. Pairing the runs cancels the drift of a
+# shared machine (both sides of a round see the same neighbours), which
+# "best of each side" does not: its floor and servicedesk figures may come
+# from different, differently loaded moments.
+median() { sort -g | awk '{v[NR] = $1} END{print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 transition_case() {  # NAME SD_SCRIPT FLOOR_SCRIPT LO HI CLIENTS
-  local name=$1 sd=$2 fl=$3 lo=$4 hi=$5 c=$6 best_sd=0 best_fl=0 t r
+  local name=$1 sd=$2 fl=$3 lo=$4 hi=$5 c=$6 t_fl t_sd r
+  local -a fls=() sds=() qs=()
   for ((r = 1; r <= ROUNDS; r++)); do
-    t=$(pgbench_tps "$fl" "$c" "$lo" "$hi")
-    echo "   $name, $c client(s), round $r: floor $t tps" >&2
-    best_fl=$(awk -v a="$best_fl" -v b="$t" 'BEGIN{print (b > a) ? b : a}')
-    t=$(pgbench_tps "$sd" "$c" "$lo" "$hi")
-    echo "   $name, $c client(s), round $r: servicedesk $t tps" >&2
-    best_sd=$(awk -v a="$best_sd" -v b="$t" 'BEGIN{print (b > a) ? b : a}')
+    t_fl=$(pgbench_tps "$fl" "$c" "$lo" "$hi")
+    t_sd=$(pgbench_tps "$sd" "$c" "$lo" "$hi")
+    fls+=("$t_fl"); sds+=("$t_sd"); qs+=("$(ratio "$t_sd" "$t_fl")")
+    echo "   $name, $c client(s), round $r: floor $t_fl tps, servicedesk $t_sd tps, ratio ${qs[-1]}" >&2
   done
-  local q
-  q=$(ratio "$best_sd" "$best_fl")
-  row "$name, $c client$([[ $c -gt 1 ]] && echo s) (tps)" "$(printf '%.0f' "$best_sd")" \
-    "$(printf '%.0f' "$best_fl")" "$q" ">= 0.6" "$(met "$q" '>=' 0.6)"
+  local q lo_q hi_q
+  q=$(printf '%s\n' "${qs[@]}" | median)
+  q=$(printf '%.2f' "$q")
+  lo_q=$(printf '%s\n' "${qs[@]}" | sort -g | head -n 1)
+  hi_q=$(printf '%s\n' "${qs[@]}" | sort -g | tail -n 1)
+  row "$name, $c client$([[ $c -gt 1 ]] && echo s) (tps)" "$(printf '%s\n' "${sds[@]}" | median | xargs printf '%.0f')" \
+    "$(printf '%s\n' "${fls[@]}" | median | xargs printf '%.0f')" "$q ($lo_q-$hi_q)" ">= 0.6" "$(met "$q" '>=' 0.6)"
 }
 
 echo "== transitions: pgbench, ${T}s x $ROUNDS rounds per side" >&2
@@ -162,7 +171,7 @@ check_no_crash >&2
   echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), \`make bench\` (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
   echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/{printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
   echo "- Server: $(psql -X -At -c 'SELECT version()' | cut -d, -f1); fsync=off, synchronous_commit=off, jit=off, shared_buffers=$(psql -X -At -c 'SHOW shared_buffers'), otherwise defaults"
-  echo "- pgbench: -M prepared, ${T}s per run, $ROUNDS runs per side alternating, best kept; $NREQ requests per variant"
+  echo "- pgbench: -M prepared, ${T}s per run, $ROUNDS rounds of floor then servicedesk; tps are medians, the ratio is the median of the rounds' ratios (range in brackets); $NREQ requests per variant"
   echo
   echo "| case | servicedesk | floor | ratio | target | met? |"
   echo "|---|---|---|---|---|---|"
