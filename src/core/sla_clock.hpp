@@ -46,6 +46,7 @@ struct SlaClock {
   Micros paused_work = 0;  // working time spent paused so far
 
   bool breached() const noexcept { return response_breached || resolution_breached; }
+  bool operator==(const SlaClock&) const = default;
 };
 
 // A new request's clock: deadlines from `created_at`; paused or stopped at

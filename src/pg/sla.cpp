@@ -107,7 +107,7 @@ std::shared_ptr<const SlaDef> sla_def(std::int32_t id, bool must_exist = true) {
 Plan g_tracking_load = {
     "SELECT id, sla_id, status, started_at, response_deadline, resolution_deadline, "
     "responded_at, resolved_at, paused_at, response_time, resolution_time, response_breached, "
-    "resolution_breached, paused_work FROM servicedesk.sla_tracking "
+    "resolution_breached, paused_work, next_check_at, breached FROM servicedesk.sla_tracking "
     "WHERE service_id OPERATOR(pg_catalog.=) $1 ORDER BY id DESC LIMIT 1 FOR UPDATE",
     1, {INT4OID}};
 
@@ -151,6 +151,15 @@ struct Tracking {
   std::int32_t id = 0;
   std::int32_t sla_id = 0;
   SlaClock clock;
+  // The row as load_tracking() read it, when it is in the clock's canonical
+  // form: store_tracking() skips an UPDATE that would write it unchanged.
+  struct Stored {
+    std::int32_t sla_id;
+    SlaClock clock;
+    std::optional<Micros> next_check_at;
+    bool breached;
+  };
+  std::optional<Stored> stored;
 };
 
 std::optional<Micros> opt_ts(std::uint64_t row, int col) {
@@ -175,9 +184,9 @@ Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
     Datum d = spi_value(row, 3, &n);
     return n ? static_cast<char*>(nullptr) : TextDatumGetCString(d);
   });
-  if (status == nullptr) plain = false;
-  t.clock.status =
-      parse_clock_status(status != nullptr ? status : "active").value_or(ClockStatus::kActive);
+  std::optional<ClockStatus> parsed = parse_clock_status(status != nullptr ? status : "");
+  if (!parsed) plain = false;  // NULL or unknown: rewritten as "active"
+  t.clock.status = parsed.value_or(ClockStatus::kActive);
   std::optional<Micros> started = opt_ts(row, 4);
   if (!started) plain = false;
   t.clock.started_at = started.value_or(0);
@@ -212,7 +221,14 @@ Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
 std::optional<Tracking> load_tracking(std::int32_t service_id) {
   Datum arg = Int32GetDatum(service_id);
   if (spi_run_as_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
-  return read_tracking(0);
+  bool canonical = false;
+  Tracking t = read_tracking(0, &canonical);
+  if (canonical) {
+    bool isnull;
+    Datum b = spi_value(0, 16, &isnull);
+    t.stored = Tracking::Stored{t.sla_id, t.clock, opt_ts(0, 15), !isnull && DatumGetBool(b)};
+  }
+  return t;
 }
 
 std::vector<std::int32_t> fired_rules(std::int32_t tracking_id) {
@@ -252,6 +268,13 @@ void store_tracking(std::int32_t service_id, Tracking& t, const SlaDef& def, con
   std::optional<Micros> next =
       next_check(t.clock, cal, def.targets, def.rules, fired != nullptr ? *fired : kNone);
   const SlaClock& c = t.clock;
+  // A move between two running stages of a responded request, say, changes
+  // nothing: leave the (locked) row alone rather than write an identical
+  // version of it. The audit trigger would have written no row for it.
+  if (t.id != 0 && t.stored && t.stored->sla_id == t.sla_id && t.stored->clock == c &&
+      t.stored->next_check_at == next && t.stored->breached == (t.stored->breached || c.breached())) {
+    return;
+  }
   Datum v[15];
   char n[16] = "               ";
   auto ts = [&](int i, const std::optional<Micros>& x) {

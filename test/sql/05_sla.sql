@@ -14,7 +14,7 @@
 \pset tuples_only true
 \pset pager off
 BEGIN;
-SELECT plan(126);
+SELECT plan(129);
 \ir ../fixtures.sql
 SET LOCAL timezone = 'UTC';
 
@@ -110,6 +110,25 @@ SELECT pg_temp.move(:c2, 'waiting_customer');
 SELECT pg_temp.move(:c2, 'fulfilment');
 SELECT is(((pg_temp.trk(:c2)).responded_at, (pg_temp.trk(:c2)).response_time)::text, (now(), 30)::text,
   'later moves do not meet the response again');
+
+-- A move that leaves the clock as it is (between two running stages of a
+-- responded request) does not rewrite the tracking row; one that pauses it does.
+SELECT servicedesk.publish_workflow('flip',
+  '[{"id": "a", "status": "submitted", "initial": true}, {"id": "b", "status": "in_progress"},
+    {"id": "h", "status": "on_hold", "sla": "pause"}]',
+  '[{"from": "a", "to": "b"}, {"from": "b", "to": "a"}, {"from": "b", "to": "h"}]', NULL, 'flip') IS NOT NULL AS flip_published \gset
+INSERT INTO servicedesk.services (title, service_type, sla_id) VALUES ('flip', 'flip', 712) RETURNING id AS f1 \gset
+SELECT pg_temp.move(:f1, 'b');
+SELECT ctid AS f1_ctid FROM servicedesk.sla_tracking WHERE id = (pg_temp.trk(:f1)).id \gset
+SELECT pg_temp.move(:f1, 'a');
+SELECT pg_temp.move(:f1, 'b');
+SELECT is((SELECT ctid FROM servicedesk.sla_tracking WHERE id = (pg_temp.trk(:f1)).id), :'f1_ctid'::tid,
+  'moves that leave the clock as it is leave the tracking row alone (no new row version)');
+SELECT pg_temp.move(:f1, 'h');
+SELECT isnt((SELECT ctid FROM servicedesk.sla_tracking WHERE id = (pg_temp.trk(:f1)).id), :'f1_ctid'::tid,
+  'a move that pauses the clock rewrites the tracking row');
+SELECT is(((pg_temp.trk(:f1)).status, (pg_temp.trk(:f1)).paused_at)::text, ('paused', now())::text,
+  'and the row says paused since now');
 
 INSERT INTO servicedesk.services (title, service_type, sla_id, created_at)
   VALUES ('late', 'it', 712, now() - interval '2 hours') RETURNING id AS c3 \gset
