@@ -1,6 +1,8 @@
 // servicedesk.services triggers: BEFORE INSERT picks the workflow and sets the
-// initial stage; BEFORE UPDATE enforces transitions; AFTER INSERT/UPDATE runs
-// the effects of entering and leaving stages (events, SLA clock, approvals).
+// initial stage; BEFORE UPDATE enforces transitions and sets updated_at; the
+// AFTER row trigger (1.2: _services_after_row, audit row then effects; 1.0 and
+// 1.1: _services_after, effects only) runs the effects of entering and
+// leaving stages (events, SLA clock, approvals).
 #include "pg/services.hpp"
 
 #include <algorithm>

@@ -12,7 +12,7 @@ ok() { n=$((n + 1)); if [[ $1 == 0 ]]; then echo "ok $n - $2"; else echo "not ok
 current=$(sed -n "s/^default_version = '\(.*\)'/\1/p" servicedesk.control)
 versions=$(ls sql/servicedesk--*--*.sql | sed -E 's/.*--(.*)--(.*)\.sql/\1/' | sort -uV)
 oldest=$(echo "$versions" | head -n 1)
-echo "1..$(( $(echo "$versions" | wc -l) * 2 + 5 ))"
+echo "1..$(( $(echo "$versions" | wc -l) * 3 + 5 ))"
 set +e
 
 # Every object of the extension, described so that two databases compare.
@@ -94,3 +94,34 @@ SQL
 )
 [[ $after == $((before + 1)) ]]; ok $? "data kept, and the engine works after the update ($before audit rows, then $after)"
 q -d postgres -c "DROP DATABASE ${base}_old" -c "DROP DATABASE ${base}_new"
+
+# The shared library serves databases not yet updated: every released
+# version, installed as it was, still gets exactly one audit row per change,
+# updated_at, the SLA clock and its transition check.
+for v in $versions; do
+  db=${base}_v${v//./_}
+  q -d postgres -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db"
+  out=$(q -d "$db" -f - 2>&1 <<SQL
+CREATE EXTENSION servicedesk VERSION '$v';
+INSERT INTO servicedesk.users (id, username, roles) VALUES (1, 'rick', '{}');
+SELECT servicedesk.publish_workflow('w', '[{"id": "new", "status": "submitted", "initial": true},
+  {"id": "triage", "status": "in_progress"}, {"id": "done", "status": "closed", "terminal": true}]',
+  '[{"from": "new", "to": "triage"}, {"from": "triage", "to": "done"}]', NULL, 'w') IS NOT NULL;
+INSERT INTO servicedesk.slas (name, service_type, response_time, resolution_time) VALUES ('s', 'w', 60, 600);
+SET servicedesk.actor_id = 1;
+INSERT INTO servicedesk.services (id, title, service_type) VALUES (1, 'old', 'w');
+BEGIN;
+UPDATE servicedesk.services SET current_stage_id = 'triage', updated_at = '2000-01-01 00:00+00' WHERE id = 1;
+SELECT updated_at = now() FROM servicedesk.services WHERE id = 1;
+COMMIT;
+UPDATE servicedesk.services SET title = 'renamed' WHERE id = 1;
+SELECT string_agg(action, ',' ORDER BY id) FROM servicedesk.audit_logs WHERE entity_type = 'services';
+SELECT count(*) || ' ' || (responded_at IS NOT NULL) FROM servicedesk.sla_tracking WHERE service_id = 1 GROUP BY responded_at;
+UPDATE servicedesk.services SET current_stage_id = 'new' WHERE id = 1;
+SQL
+)
+  expected=$'t\nt\ninsert,transition,update\n1 true'
+  if [[ $out == *"ERROR:  request 1 cannot move from stage \"triage\" to stage \"new\""* && $out == "$expected"* ]]; then r=0; else r=1; fi
+  ok $r "the current library serves a database still on $v (audit rows, updated_at, SLA clock, transition check)$([[ $r != 0 ]] && echo ": $(tr '\n' ' ' <<<"$out" | head -c 600)")"
+  q -d postgres -c "DROP DATABASE $db"
+done
