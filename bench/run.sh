@@ -3,7 +3,7 @@
 # floor in the same run, on a throwaway cluster (scripts/cluster.sh: fsync=off,
 # plus synchronous_commit=off and jit=off here). Prints the machine, the
 # settings and a Markdown table (case | servicedesk | floor | ratio | target |
-# met?) for docs/benchmarks.md. Takes about 6 minutes on 2 cores.
+# met?) for docs/benchmarks.md. Takes about 5 minutes on 2 cores.
 #
 # Environment:
 #   SD_BENCH_T=6            seconds per pgbench run
@@ -46,6 +46,42 @@ log=$tmpdir/bench.log
 : >"$log"
 
 psqlq() { psql -X -q -v ON_ERROR_STOP=1 "$@"; }
+# With one client, pgbench and the server take turns, and the throughput
+# depends on whether the scheduler puts the two on the same core (no wake-up
+# across cores: on the 2-core VM of docs/benchmarks.md ~25k tps for the
+# floor) or on two (~11k): unpinned runs flip between the two at random,
+# which made single runs of the same case differ by 1.5x. So 1-client runs
+# pin every server process to the first CPU this script may use (new backends
+# inherit the postmaster's mask) and pgbench to the second, the way a client
+# on another core or machine runs; 2-client runs get every allowed CPU back.
+# Without two CPUs, taskset or pgrep, or when pinning fails, runs are unpinned
+# and the report says so.
+CPUS_ALLOWED=$(taskset -pc $$ 2>/dev/null | sed -n 's/.*list: *//p' || true)
+expand_cpus() {  # "0-2,5" -> "0 1 2 5"
+  local part out=()
+  for part in ${1//,/ }; do
+    if [[ $part == *-* ]]; then out+=($(seq "${part%-*}" "${part#*-}")); else out+=("$part"); fi
+  done
+  echo "${out[@]}"
+}
+read -r PIN_SERVER_CPU PIN_CLIENT_CPU _ <<<"$(expand_cpus "$CPUS_ALLOWED") x x"
+PIN_1CLIENT=0
+if [[ -n $CPUS_ALLOWED && $PIN_CLIENT_CPU != x ]] && command -v pgrep >/dev/null; then PIN_1CLIENT=1; fi
+# pin_server CPULIST: the postmaster and every process it has started (one
+# that exits meanwhile is no failure); fails when the postmaster cannot be.
+pin_server() {
+  local pm p
+  pm=$(head -n 1 "$SD_CLUSTER_DIR/data/postmaster.pid") || return 1
+  taskset -a -p -c "$1" "$pm" >/dev/null 2>&1 || return 1
+  for p in $(pgrep -P "$pm"); do taskset -a -p -c "$1" "$p" >/dev/null 2>&1 || true; done
+}
+if [[ $PIN_1CLIENT == 1 ]] && ! { pin_server "$PIN_SERVER_CPU" && pin_server "$CPUS_ALLOWED" \
+     && taskset -c "$PIN_CLIENT_CPU" true; }; then
+  echo "   (cannot pin processes to CPUs here: 1-client runs are unpinned)" >&2
+  PIN_1CLIENT=0
+fi
+
+
 # best "Time: X ms" per "case NAME" label in a psql output file: NAME MS lines
 best_times() {
   awk '/^case /{c=$2} /^Time: /{t=$2; if (!(c in b) || t < b[c]) b[c]=t}
@@ -63,39 +99,34 @@ row() { rows+=("| $1 | $2 | $3 | $4 | $5 | $6 |"); }
 want() { [[ " ${SD_BENCH_CASES:-transitions business_add sla_sweep} " == *" $1 "* ]]; }
 
 # ---- transitions (issue 3) ----------------------------------------------------
+# Database bench_tx with bench/setup.sql (workflows, calendar, SLA, the floor
+# schema), made once for the transition and business_add cases.
+bench_tx_ready=0
+use_bench_tx() {
+  if [[ $bench_tx_ready == 0 ]]; then
+    psqlq -d postgres -c 'CREATE DATABASE bench_tx'
+    PGDATABASE=bench_tx psqlq -f bench/setup.sql >>"$log"
+    bench_tx_ready=1
+  fi
+  export PGDATABASE=bench_tx
+}
+
 if want transitions; then
 echo "== transitions: setup ($NREQ requests per variant)" >&2
-psqlq -d postgres -c 'CREATE DATABASE bench_tx'
-export PGDATABASE=bench_tx
-psqlq -f bench/setup.sql >>"$log"
+use_bench_tx
 psqlq -v nreq="$NREQ" -f bench/transition_setup.sql >>"$log"
-
-# With one client, pgbench and the server take turns, and the throughput
-# depends on whether the scheduler puts the two on the same core (no wake-up
-# across cores: on this 2-core VM ~25k tps for the floor) or on two (~11k):
-# unpinned runs flip between the two at random, which made single runs of the
-# same case differ by 1.5x. So 1-client runs pin every server process to CPU 0
-# (new backends inherit the postmaster's mask) and pgbench to CPU 1, the way a
-# client on another core or machine runs; 2-client runs leave both free.
-PIN_1CLIENT=0
-if [[ $(nproc) -ge 2 ]] && command -v taskset >/dev/null; then PIN_1CLIENT=1; fi
-pin_server() {  # pin_server CPULIST
-  local pm p
-  pm=$(head -n 1 "$SD_CLUSTER_DIR/data/postmaster.pid")
-  for p in $pm $(pgrep -P "$pm"); do taskset -a -p -c "$1" "$p" >/dev/null 2>&1 || true; done
-}
 
 # pgbench_tps SCRIPT CLIENTS LO HI -> tps
 pgbench_tps() {
   local out pin=()
   psqlq -c 'VACUUM ANALYZE servicedesk.services, servicedesk.sla_tracking, floor.services, floor.sla_tracking' -c 'CHECKPOINT'
   if [[ $PIN_1CLIENT == 1 && $2 == 1 ]]; then
-    pin_server 0
-    pin=(taskset -c 1)
+    pin_server "$PIN_SERVER_CPU" || true
+    pin=(taskset -c "$PIN_CLIENT_CPU")
   elif [[ $PIN_1CLIENT == 1 ]]; then
-    pin_server "0-$(($(nproc) - 1))"
+    pin_server "$CPUS_ALLOWED" || true
   fi
-  out=$("${pin[@]}" "$PGBENCH" -n -M prepared -T "$T" -c "$2" -j "$2" -D lo="$3" -D hi="$4" -f "bench/$1" 2>&1) \
+  out=$(${pin[@]+"${pin[@]}"} "$PGBENCH" -n -M prepared -T "$T" -c "$2" -j "$2" -D lo="$3" -D hi="$4" -f "bench/$1" 2>&1) \
     || { echo "$out" >&2; return 1; }
   echo "$out" >>"$log"
   if ! grep -q 'number of failed transactions: 0 ' <<<"$out"; then
@@ -146,6 +177,7 @@ fi
 # ---- business_add (issue 4) ---------------------------------------------------
 if want business_add; then
 echo "== business_add: 1M calls, best of 5" >&2
+use_bench_tx
 psqlq -f bench/business_add.sql >"$tmpdir/business_add.out"
 cat "$tmpdir/business_add.out" >>"$log"
 declare -A ba
@@ -184,7 +216,7 @@ row "$label, vs plain UPDATE with the table's audit trigger (ms)" "${sw[sweep]}"
 q=$(ratio "${sw[sweep]}" "${sw[floor_plain]}")
 row "$label, vs plain UPDATE with triggers off (ms)" "${sw[sweep]}" "${sw[floor_plain]}" "$q" "<= 2" "$(met "$q" '<=' 2)"
 fi
-[[ $PIN_1CLIENT == 1 ]] && pin_server "0-$(($(nproc) - 1))"
+if [[ $PIN_1CLIENT == 1 ]]; then pin_server "$CPUS_ALLOWED" || true; fi
 
 check_no_crash >&2
 
@@ -193,7 +225,7 @@ check_no_crash >&2
   echo "- Run: $(date -u '+%Y-%m-%d %H:%M UTC'), \`make bench\` (commit $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo '?'))"
   echo "- Machine: $(nproc) CPUs ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)), $(awk '/MemTotal/{printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) RAM, $(uname -sr)"
   echo "- Server: $(psql -X -At -c 'SELECT version()' | cut -d, -f1); fsync=off, synchronous_commit=off, jit=off, shared_buffers=$(psql -X -At -c 'SHOW shared_buffers'), otherwise defaults"
-  echo "- pgbench: -M prepared, ${T}s per run, $ROUNDS rounds of floor then servicedesk$([[ $PIN_1CLIENT == 1 ]] && echo '; 1-client runs with the server pinned to CPU 0 and pgbench to CPU 1'); tps are medians, the ratio is the median of the rounds' ratios (range in brackets); $NREQ requests per variant"
+  echo "- pgbench: -M prepared, ${T}s per run, $ROUNDS rounds of floor then servicedesk$([[ $PIN_1CLIENT == 1 ]] && echo "; 1-client runs with the server pinned to CPU $PIN_SERVER_CPU and pgbench to CPU $PIN_CLIENT_CPU" || echo '; unpinned'); tps are medians, the ratio is the median of the rounds' ratios (range in brackets); $NREQ requests per variant"
   echo
   echo "| case | servicedesk | floor | ratio | target | met? |"
   echo "|---|---|---|---|---|---|"
