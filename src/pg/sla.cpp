@@ -151,8 +151,11 @@ struct Tracking {
   std::int32_t id = 0;
   std::int32_t sla_id = 0;
   SlaClock clock;
-  // The row as load_tracking() read it, when it is in the clock's canonical
-  // form: store_tracking() skips an UPDATE that would write it unchanged.
+  // The row as read, when it is in the clock's canonical form (rewriting it
+  // from the clock would change no column the clock logic does not change):
+  // store_tracking() and the sweep skip a write that would leave it as it is.
+  // Absent for a row that is not canonical (a NULL or unknown status or
+  // started_at, a paused_work with days or months): that one is rewritten.
   struct Stored {
     std::int32_t sla_id;
     SlaClock clock;
@@ -169,11 +172,9 @@ std::optional<Micros> opt_ts(std::uint64_t row, int col) {
   return DatumGetTimestampTz(d);
 }
 
-// Row `row` of the last SPI result, columns 1-14 as g_tracking_load selects
-// them. *canonical (if given) is false when rewriting the row from the clock
-// would change a column besides the ones the clock logic changes (a NULL
-// status or started_at, a paused_work with days or months).
-Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
+// Row `row` of the last SPI result, columns 1-16 as g_tracking_load and
+// g_tracking_load_many select them.
+Tracking read_tracking(std::uint64_t row) {
   Tracking t;
   bool isnull;
   bool plain = true;
@@ -214,21 +215,17 @@ Tracking read_tracking(std::uint64_t row, bool* canonical = nullptr) {
     t.clock.paused_work = static_cast<Micros>(work);
     if (iv->day != 0 || iv->month != 0) plain = false;
   }
-  if (canonical != nullptr) *canonical = plain;
+  if (plain) {
+    v = spi_value(row, 16, &isnull);
+    t.stored = Tracking::Stored{t.sla_id, t.clock, opt_ts(row, 15), !isnull && DatumGetBool(v)};
+  }
   return t;
 }
 
 std::optional<Tracking> load_tracking(std::int32_t service_id) {
   Datum arg = Int32GetDatum(service_id);
   if (spi_run_as_owner(g_tracking_load, &arg, nullptr, false, 1) == 0) return std::nullopt;
-  bool canonical = false;
-  Tracking t = read_tracking(0, &canonical);
-  if (canonical) {
-    bool isnull;
-    Datum b = spi_value(0, 16, &isnull);
-    t.stored = Tracking::Stored{t.sla_id, t.clock, opt_ts(0, 15), !isnull && DatumGetBool(b)};
-  }
-  return t;
+  return read_tracking(0);
 }
 
 std::vector<std::int32_t> fired_rules(std::int32_t tracking_id) {
@@ -494,7 +491,7 @@ Plan g_lock_requests = {
 Plan g_tracking_load_many = {
     "SELECT id, sla_id, status, started_at, response_deadline, resolution_deadline, "
     "responded_at, resolved_at, paused_at, response_time, resolution_time, response_breached, "
-    "resolution_breached, paused_work, service_id, next_check_at, breached "
+    "resolution_breached, paused_work, next_check_at, breached, service_id "
     "FROM servicedesk.sla_tracking WHERE id OPERATOR(pg_catalog.=) ANY (ARRAY("
     "SELECT DISTINCT ON (service_id) id FROM servicedesk.sla_tracking "
     "WHERE service_id OPERATOR(pg_catalog.=) ANY ($1) ORDER BY service_id, id DESC)) "
@@ -586,10 +583,7 @@ bool contains_rule(const std::vector<std::int32_t>& v, std::int32_t idx) {
 // One due row of a chunk: its request is locked, its tracking row loaded.
 struct Due {
   std::int32_t service_id = 0;
-  Tracking t;
-  bool canonical = true;                // read_tracking: the row is what the clock would store
-  std::optional<Micros> next_check_at;  // as stored
-  bool breached_col = false;            // breached IS TRUE, as stored
+  Tracking t;  // t.stored: the row as read, absent when not canonical
   std::shared_ptr<const SlaDef> def;
   std::shared_ptr<const Calendar> cal;
   std::vector<std::int32_t> fired;
@@ -730,12 +724,9 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   by_service.reserve(n);
   for (std::uint64_t i = 0; i < n; ++i) {
     Due r;
-    r.t = read_tracking(i, &r.canonical);
+    r.t = read_tracking(i);
     bool isnull;
-    r.service_id = DatumGetInt32(spi_value(i, 15, &isnull));
-    r.next_check_at = opt_ts(i, 16);
-    Datum b = spi_value(i, 17, &isnull);
-    r.breached_col = !isnull && DatumGetBool(b);
+    r.service_id = DatumGetInt32(spi_value(i, 17, &isnull));
     by_service.emplace(r.service_id, std::move(r));
   }
   // Active rows in candidate order, with their SLA and calendar.
@@ -773,7 +764,7 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
   std::vector<std::int32_t> fire_r;
   for (Due* r : rows) {
     r->d = evaluate_sweep(r->t.clock, *r->cal, r->def->targets, r->def->rules, r->fired, at);
-    bool slow = !r->canonical;
+    bool slow = !r->t.stored;
     for (std::int32_t idx : r->d.fire) {
       if (r->def->rules[idx].action != RuleAction::kNotify) slow = true;
     }
@@ -836,7 +827,7 @@ int sweep_chunk(const std::vector<std::int32_t>& sids, Micros at) {
     std::optional<Micros> next = next_check(c, *r->cal, r->def->targets, r->def->rules, r->fired);
     if (r->d.breach_response || r->d.breach_resolution) {
       breach.add(tid, c, next);
-    } else if (next != r->next_check_at || (c.breached() && !r->breached_col)) {
+    } else if (next != r->t.stored->next_check_at || (c.breached() && !r->t.stored->breached)) {
       update.add(tid, c, next);
     }  // else the row would not change at all
   }
