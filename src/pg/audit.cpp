@@ -81,11 +81,7 @@ std::int32_t mapped_user(Oid role, bool* active) {
   NameData name;
   pg_call([&] { namestrcpy(&name, GetUserNameFromId(role, false)); });
   Datum arg = NameGetDatum(&name);
-  std::uint64_t n;
-  {
-    AsOwner owner;
-    n = spi_run(g_actor_by_role, &arg, nullptr, true, 1);
-  }
+  std::uint64_t n = spi_run_as_owner(g_actor_by_role, &arg, nullptr, true, 1);
   if (n == 0) return 0;
   bool isnull;
   std::int32_t id = DatumGetInt32(spi_value(0, 1, &isnull));
@@ -128,11 +124,7 @@ std::int32_t lookup_actor() {
                   "servicedesk.actor_id to act as the users row mapped to your role.");
     }
     Datum arg = Int32GetDatum(static_cast<std::int32_t>(id));
-    std::uint64_t n;
-    {
-      AsOwner owner;
-      n = spi_run(g_actor_by_id, &arg, nullptr, true, 1);
-    }
+    std::uint64_t n = spi_run_as_owner(g_actor_by_id, &arg, nullptr, true, 1);
     if (n == 0) {
       unknown_actor("servicedesk actor " + std::to_string(id) + " does not exist",
                     "servicedesk.actor_id is " + std::string(setting) +

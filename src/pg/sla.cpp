@@ -295,8 +295,7 @@ void store_tracking(std::int32_t service_id, Tracking& t, const SlaDef& def, con
   v[12] = BoolGetDatum(c.resolution_breached);
   v[13] = interval_datum(c.paused_work);
   ts(14, next);
-  AsOwner owner;
-  spi_run(t.id != 0 ? g_tracking_update : g_tracking_insert, v, n, false);
+  spi_run_as_owner(t.id != 0 ? g_tracking_update : g_tracking_insert, v, n, false);
 }
 
 StageKind kind_of(const Stage& s) {
@@ -860,12 +859,8 @@ SD_FUNCTION(sd_sla_sweep) {
                              "at was infinity or -infinity.", "Pass now() or a finite timestamp.");
   }
   SpiSession spi;
-  std::uint64_t n;
   Datum arg = TimestampTzGetDatum(at);
-  {
-    AsOwner owner;
-    n = spi_run(g_sweep_candidates, &arg, nullptr, true);
-  }
+  std::uint64_t n = spi_run_as_owner(g_sweep_candidates, &arg, nullptr, true);
   // Each request once (a request may have several due tracking rows; the
   // sweep handles its latest), in next_check_at order.
   std::vector<std::int32_t> services;

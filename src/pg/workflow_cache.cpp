@@ -65,11 +65,7 @@ std::shared_ptr<const WorkflowVersion> workflow_version(std::int32_t id) {
     return *it->second;
   }
   Datum arg = Int32GetDatum(id);
-  std::uint64_t n;
-  {
-    AsOwner owner;
-    n = spi_run(g_fetch, &arg, nullptr, true, 1);
-  }
+  std::uint64_t n = spi_run_as_owner(g_fetch, &arg, nullptr, true, 1);
   if (n == 0) {
     throw Error(sqlstate::kNoWorkflowOrSla, "workflow " + std::to_string(id) + " does not exist",
                 "servicedesk.workflows has no row with id " + std::to_string(id) + ".",
